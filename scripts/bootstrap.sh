@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Make .venv and install daihoi into it. `bootstrap.sh test` adds what the tests need,
+# including Debian's Chromium and fonts for the browser tests and PDFs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+"$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "daihoi needs Python 3.11 or newer")'
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+
+extra=""
+if [ "${1:-}" = "test" ]; then
+  extra="[test]"
+  need=()
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  fc-list 2>/dev/null | grep -qi "Liberation Serif" && dpkg -s fonts-liberation2 >/dev/null 2>&1 || need+=(fonts-liberation2)
+  command -v pdftoppm >/dev/null || need+=(poppler-utils)
+  if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "Installing Debian packages: ${need[*]}"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends "${need[@]}" fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
+    else
+      echo "Please install (as root): apt-get install ${need[*]}" >&2
+      exit 1
+    fi
+  fi
+fi
+
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}" 2>&1 | grep -v "is ignored" || true
+.venv/bin/python -c "import daihoi" 

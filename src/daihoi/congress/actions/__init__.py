@@ -1,0 +1,1 @@
+"""Every state change is one function here: validate, lock, write, audit, publish after commit."""

@@ -1,0 +1,9 @@
+"""URL map. Each feature keeps its own `urls_*.py` so the pieces stay apart."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("daihoi.congress.urls_auth")),
+    path("", include("daihoi.congress.urls_roll")),
+    path("", include("daihoi.congress.urls_hall")),
+]
