@@ -124,7 +124,9 @@ def verify() -> list[Problem]:
         if e.seq != expected_seq:
             problems.append(Problem(e.seq, "gap", f"entry {expected_seq} is missing before entry {e.seq}"))
         if e.prev_hash != prev:
-            problems.append(Problem(e.seq, "broken_link", f"entry {e.seq} does not follow the entry before it"))
+            problems.append(
+                Problem(e.seq, "broken_link", f"entry {e.seq} does not follow the entry before it")
+            )
         digest = entry_hash(
             seq=e.seq,
             at=e.at,
@@ -145,6 +147,10 @@ def verify() -> list[Problem]:
     head = AuditHead.objects.filter(id=1).first()
     if head is not None and (head.seq != expected_seq - 1 or head.hash != last_hash):
         problems.append(
-            Problem(head.seq, "truncated", f"the chain ends at entry {expected_seq - 1} but its head says {head.seq}")
+            Problem(
+                head.seq,
+                "truncated",
+                f"the chain ends at entry {expected_seq - 1} but its head says {head.seq}",
+            )
         )
     return problems

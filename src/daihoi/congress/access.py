@@ -81,15 +81,18 @@ def actor_for(request: HttpRequest, congress: Congress, token: str | None = None
         if user.is_superuser:
             roles.add(Role.ORGANIZER)
         roles.update(StaffRole.objects.filter(user=user, congress=congress).values_list("role", flat=True))
-    delegate_id = request.session.get(delegate_session_key(congress.pk)) if hasattr(request, "session") else None
+    delegate_id = (
+        request.session.get(delegate_session_key(congress.pk)) if hasattr(request, "session") else None
+    )
     if delegate_id is not None:
         delegate = Delegate.objects.filter(pk=delegate_id, congress=congress).first()
         if delegate is not None:
             roles.add(Role.DELEGATE)
     screen_token = token or request.GET.get("screen")
-    if screen_token and screen_token == congress.screen_token:
-        roles.add(Role.SCREEN)
-    elif hasattr(request, "session") and request.session.get(screen_session_key(congress.pk)) == congress.screen_token:
+    if (screen_token and screen_token == congress.screen_token) or (
+        hasattr(request, "session")
+        and request.session.get(screen_session_key(congress.pk)) == congress.screen_token
+    ):
         roles.add(Role.SCREEN)
     return Actor(roles=frozenset(roles), user=user if user.is_authenticated else None, delegate=delegate)
 

@@ -40,7 +40,9 @@ class CongressConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
         query = dict(
-            part.split("=", 1) for part in self.scope.get("query_string", b"").decode().split("&") if "=" in part
+            part.split("=", 1)
+            for part in self.scope.get("query_string", b"").decode().split("&")
+            if "=" in part
         )
         state = await database_sync_to_async(self._authorize)(slug, query.get("screen", ""))
         if state is None:

@@ -15,4 +15,8 @@ class ActionError(Exception):
         self.params = params
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, **({"params": self.params} if self.params else {})}
+        return {
+            "code": self.code,
+            "message": self.message,
+            **({"params": self.params} if self.params else {}),
+        }

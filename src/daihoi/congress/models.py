@@ -29,7 +29,12 @@ class Organization(models.Model):
 
     name = models.CharField(_("tên"), max_length=200)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, related_name="children", on_delete=models.CASCADE, verbose_name=_("cấp trên")
+        "self",
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.CASCADE,
+        verbose_name=_("cấp trên"),
     )
     code = models.SlugField(_("mã"), max_length=60)
     member_count = models.PositiveIntegerField(_("số đảng viên"), default=0)
@@ -37,7 +42,9 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
-        constraints = [models.UniqueConstraint(fields=["parent", "code"], name="organization_code_unique_in_parent")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "code"], name="organization_code_unique_in_parent")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -136,10 +143,17 @@ class Delegate(models.Model):
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices, blank=True, default="")
     unit = models.ForeignKey(
-        Organization, null=True, blank=True, related_name="delegates", on_delete=models.PROTECT, verbose_name=_("chi bộ")
+        Organization,
+        null=True,
+        blank=True,
+        related_name="delegates",
+        on_delete=models.PROTECT,
+        verbose_name=_("chi bộ"),
     )
     kind = models.CharField(_("loại đại biểu"), max_length=20, choices=Kind.choices, default=Kind.ELECTED)
-    standing = models.CharField(_("tư cách"), max_length=20, choices=Standing.choices, default=Standing.OFFICIAL)
+    standing = models.CharField(
+        _("tư cách"), max_length=20, choices=Standing.choices, default=Standing.OFFICIAL
+    )
     position = models.CharField(_("chức vụ"), max_length=300, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     is_convening_committee = models.BooleanField(_("thuộc cấp ủy triệu tập"), default=False)
@@ -273,7 +287,9 @@ class StaffRole(models.Model):
         CREDENTIALS = "credentials", _("Ban Thẩm tra tư cách")
         COUNTING = "counting", _("Ban Kiểm phiếu")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="congress_roles", on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="congress_roles", on_delete=models.CASCADE
+    )
     congress = models.ForeignKey(Congress, related_name="staff_roles", on_delete=models.CASCADE)
     role = models.CharField(max_length=20, choices=Role.choices)
 

@@ -1,0 +1,115 @@
+"""Factories and personas for web and browser tests.
+
+c = make_congress(delegates=12, guests=2)
+client = login_as(client, c, Role.PRESIDIUM)      # a staff persona of this congress
+client = delegate_client(client, c.delegates.first())
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from daihoi.congress.access import delegate_session_key
+from daihoi.congress.models import Congress, Delegate, Guest, Organization, StaffRole
+from daihoi.congress.names import normalize_name, search_key
+
+PASSWORD = "test-password-1"
+_seq = itertools.count(1)
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Quốc", "Ngọc", "Đức"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hùng",
+    "Lan",
+    "Mai",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+]
+
+
+def person_name(i: int) -> str:
+    return f"{FAMILY[i % len(FAMILY)]} {MIDDLE[(i // 10) % len(MIDDLE)]} {GIVEN[(i // 3) % len(GIVEN)]}"
+
+
+def make_congress(
+    *,
+    delegates: int = 10,
+    units: int = 3,
+    guests: int = 0,
+    state: str = Congress.State.IN_SESSION,
+    slug: str | None = None,
+) -> Congress:
+    """A small delegate congress with sub-units, official delegates (credentials accepted) and guests."""
+    n = next(_seq)
+    org = Organization.objects.create(name=f"Đảng bộ phường Thử {n}", code=f"org-{n}", member_count=0)
+    subunits = [
+        Organization.objects.create(
+            name=f"Chi bộ khu phố {u + 1}", code=f"cb-{u + 1}", parent=org, member_count=40 + 5 * u, order=u
+        )
+        for u in range(units)
+    ]
+    congress = Congress.objects.create(
+        organization=org,
+        slug=slug or f"dh-{n}",
+        name=f"Đại hội đại biểu Đảng bộ phường Thử {n} lần thứ XV",
+        ordinal=15,
+        term_start=2020,
+        term_end=2025,
+        starts_on=dt.date(2020, 6, 20),
+        ends_on=dt.date(2020, 6, 21),
+        venue="Hội trường UBND phường",
+        state=state,
+        total_seats=delegates,
+    )
+    for i in range(delegates):
+        name = normalize_name(person_name(i))
+        Delegate.objects.create(
+            congress=congress,
+            number=i + 1,
+            full_name=name,
+            search_name=search_key(name),
+            unit=subunits[i % units] if units else None,
+            sex=Delegate.Sex.FEMALE if i % 3 == 0 else Delegate.Sex.MALE,
+            date_of_birth=dt.date(1960 + (i * 7) % 40, 1 + i % 12, 1 + i % 28),
+            kind=Delegate.Kind.EX_OFFICIO if i < 2 else Delegate.Kind.ELECTED,
+            credential=Delegate.Credential.ACCEPTED,
+            seat_number=f"A{i + 1:03d}",
+        )
+    for g in range(guests):
+        Guest.objects.create(congress=congress, full_name=f"Khách Mời {g + 1}", title="Lãnh đạo quận")
+    return congress
+
+
+def make_staff(congress: Congress, role: str, username: str | None = None):
+    """A staff user holding `role` in `congress`."""
+    User = get_user_model()
+    user = User.objects.create_user(username=username or f"{role}-{next(_seq)}", password=PASSWORD)
+    StaffRole.objects.create(user=user, congress=congress, role=role)
+    return user
+
+
+def login_as(client: Client, congress: Congress, role: str) -> Client:
+    """Sign `client` in as a new staff user with `role` in `congress`."""
+    client.force_login(make_staff(congress, role))
+    return client
+
+
+def delegate_client(client: Client, delegate: Delegate) -> Client:
+    """Sign `client` in as `delegate`, as the card code does."""
+    session = client.session
+    session[delegate_session_key(delegate.congress_id)] = delegate.pk
+    session.save()
+    return client
