@@ -102,6 +102,9 @@ class SeatAllocation(models.Model):
     seats = models.PositiveIntegerField()
     quota = models.CharField(max_length=40, help_text="exact quota as a fraction, e.g. 1507/100")
 
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.seats}"
+
     class Meta:
         ordering = ["unit__order", "unit__name"]
         constraints = [models.UniqueConstraint(fields=["congress", "unit"], name="allocation_unique_unit")]
@@ -223,6 +226,9 @@ class CheckIn(models.Model):
     at = models.DateTimeField()
     by = models.CharField(max_length=150, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.delegate_id} {self.action} {self.at:%H:%M:%S}"
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -273,6 +279,9 @@ class SpeakerRequest(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.delegate_id}: {self.topic}"
+
     class Meta:
         ordering = ["position", "requested_at", "id"]
 
@@ -292,6 +301,9 @@ class StaffRole(models.Model):
     )
     congress = models.ForeignKey(Congress, related_name="staff_roles", on_delete=models.CASCADE)
     role = models.CharField(max_length=20, choices=Role.choices)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role}"
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "congress", "role"], name="staff_role_unique")]
