@@ -102,12 +102,12 @@ class SeatAllocation(models.Model):
     seats = models.PositiveIntegerField()
     quota = models.CharField(max_length=40, help_text="exact quota as a fraction, e.g. 1507/100")
 
-    def __str__(self) -> str:
-        return f"{self.unit}: {self.seats}"
-
     class Meta:
         ordering = ["unit__order", "unit__name"]
         constraints = [models.UniqueConstraint(fields=["congress", "unit"], name="allocation_unique_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.seats}"
 
 
 class Delegate(models.Model):
@@ -226,11 +226,11 @@ class CheckIn(models.Model):
     at = models.DateTimeField()
     by = models.CharField(max_length=150, blank=True)
 
-    def __str__(self) -> str:
-        return f"{self.delegate_id} {self.action} {self.at:%H:%M:%S}"
-
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.delegate_id} {self.action} {self.at:%H:%M:%S}"
 
 
 class AgendaItem(models.Model):
@@ -279,11 +279,11 @@ class SpeakerRequest(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
-    def __str__(self) -> str:
-        return f"{self.delegate_id}: {self.topic}"
-
     class Meta:
         ordering = ["position", "requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.delegate_id}: {self.topic}"
 
 
 class StaffRole(models.Model):
@@ -302,8 +302,8 @@ class StaffRole(models.Model):
     congress = models.ForeignKey(Congress, related_name="staff_roles", on_delete=models.CASCADE)
     role = models.CharField(max_length=20, choices=Role.choices)
 
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.role}"
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "congress", "role"], name="staff_role_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role}"
