@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "channels",
     "daihoi.audit",
     "daihoi.congress",
+    "daihoi.voting",
 ]
 
 MIDDLEWARE = [
