@@ -61,6 +61,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Bộ quy tắc {ruleset} không có tỷ lệ riêng cho vấn đề đặc biệt",
         "Rule set {ruleset} has no special-matter ratio",
     ),
+    # P5, P6
+    "unknown_matter": ("Không rõ nội dung biểu quyết {matter}", "Unknown matter {matter}"),
+    "step_out_of_order": (
+        "Bước {step} không đúng thứ tự; bước tiếp theo là {expected}",
+        "Step {step} is out of order; the next step is {expected}",
+    ),
     # P7
     "convening_member_nominates_outside_list": (
         "Ủy viên cấp ủy triệu tập không được đề cử người ngoài danh sách của cấp ủy",
