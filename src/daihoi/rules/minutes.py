@@ -58,11 +58,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: frozense
 def _next_round_line(result: ElectionResult, nr: NextRound) -> str:
     names = {c.id: c.name for c in result.candidates}
     who = ", ".join(f"{names[i]} ({i})" for i in nr.candidates) or "không có"
-    tier = "đại biểu dự khuyết" if nr.tier == "alternate" else "chỗ"
+    places = {"alternate": "chỗ dự khuyết", "official": "chỗ chính thức" if result.alternates else "chỗ"}[
+        nr.tier
+    ]
     if nr.reason == "tie":
-        extra = f", và thứ tự {nr.alternates} dự khuyết" if nr.alternates else ""
-        return f"Còn {nr.seats} {tier} do bằng phiếu ở vị trí cuối{extra}; bầu tiếp giữa: {who}"
-    return f"Còn {nr.seats} {tier} do không đủ người đạt ngưỡng; có thể ứng cử lại: {who}"
+        extra = f" (lần bầu này cũng xếp {nr.alternates} chỗ dự khuyết)" if nr.alternates else ""
+        return f"Còn {nr.seats} {places} do bằng phiếu ở vị trí cuối{extra}; bầu tiếp giữa: {who}"
+    return f"Còn {nr.seats} {places} do không đủ người đạt ngưỡng; có thể ứng cử lại: {who}"
 
 
 def render_minutes(result: ElectionResult, context: MinutesContext | None = None) -> str:
@@ -113,7 +115,7 @@ def render_minutes(result: ElectionResult, context: MinutesContext | None = None
         "Mã",
         "Họ và tên",
         "Số phiếu",
-        f"% trên {rules.base_label}",
+        f"% trên {rules.base_label}" if len(rules.base_label) <= 12 else "Tỷ lệ %",
         "Đạt ngưỡng",
         "Hạng",
         "Kết quả",
