@@ -1,0 +1,121 @@
+"""`daihoi serve`: the whole app (pages, static files, WebSockets) in one daphne process.
+
+Runs in the hall on one laptop: phones, the desk and the projector connect over the local network.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+from django.utils.translation import gettext as _
+
+
+class Command(BaseCommand):
+    help = "Chạy máy chủ daihoi (trang web, tệp tĩnh và WebSocket) bằng daphne. / Run the daihoi server."
+    requires_system_checks = []  # checks run below, after the options are read
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help=_("Địa chỉ lắng nghe (mặc định 127.0.0.1)."))
+        parser.add_argument("--port", type=int, default=8000, help=_("Cổng (mặc định 8000)."))
+        parser.add_argument("--quiet", action="store_true", help=_("Không in địa chỉ và tài khoản."))
+
+    def handle(self, *args: Any, host: str, port: int, quiet: bool, **options: Any) -> None:
+        # daphne.server installs the asyncio Twisted reactor; it must come before anything imports twisted.
+        from daphne.endpoints import build_endpoint_description_strings
+        from daphne.server import Server
+
+        self._check_port_free(host, port)
+        if not quiet:
+            self.check(display_num_errors=False)
+            self.check_migrations()
+            self.stdout.write(self.banner(host, port))
+            self.stdout.flush()
+
+        from daihoi.web.asgi import application
+
+        server = Server(
+            application=application,
+            endpoints=build_endpoint_description_strings(host=host, port=port),
+            signal_handlers=True,  # SIGINT and SIGTERM stop the reactor; open requests are closed
+            action_logger=None,
+            verbosity=0 if quiet else 1,
+        )
+        server.run()
+        if not server.listening_addresses:
+            raise CommandError(_("Không mở được cổng %(host)s:%(port)s.") % {"host": host, "port": port})
+        if not quiet:
+            self.stdout.write(_("Đã dừng máy chủ."))
+
+    @staticmethod
+    def _check_port_free(host: str, port: int) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host.strip("[]"), port))
+            except OSError as error:
+                raise CommandError(
+                    _("Cổng %(host)s:%(port)s đang bận hoặc không dùng được (%(error)s).")
+                    % {"host": host, "port": port, "error": error.strerror}
+                ) from error
+
+    def banner(self, host: str, port: int) -> str:
+        """The addresses people need in the hall and, for the demo, the logins."""
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "[::]") else host  # noqa: S104
+        base = f"http://{shown}:{port}"
+        lines = [
+            _("daihoi đang chạy tại %(url)s (dừng: Ctrl+C)") % {"url": base},
+            "",
+            f"  {_('Trang chủ, đăng nhập')}: {base}/  {base}/login/",
+            f"  {_('Đại biểu đăng nhập bằng mã thẻ')}: {base}/d/",
+        ]
+        if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104
+            lan = _lan_address()
+            if lan:
+                lines.append(
+                    f"  {_('Trong mạng nội bộ')}: http://{lan}:{port}/  "
+                    + _("(thêm %(ip)s vào DAIHOI_ALLOWED_HOSTS)") % {"ip": lan}
+                )
+        try:
+            lines += self._congress_lines(base)
+        except DatabaseError:
+            lines += ["", _("Chưa có cơ sở dữ liệu: chạy `daihoi migrate` rồi `daihoi seed_demo`.")]
+        return "\n".join(lines) + "\n"
+
+    def _congress_lines(self, base: str) -> list[str]:
+        from daihoi.congress.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS
+        from daihoi.congress.models import Congress
+
+        congress = Congress.objects.filter(slug=DEMO_SLUG).first() or Congress.objects.order_by("pk").first()
+        if congress is None:
+            return ["", _("Chưa có đại hội nào. Tạo đại hội mẫu: daihoi seed_demo")]
+        c = f"{base}/c/{congress.slug}"
+        lines = [
+            "",
+            f"{congress.name}",
+            f"  {_('Bảng điều khiển')}: {c}/",
+            f"  {_('Bàn điểm danh')}: {c}/desk/",
+            f"  {_('Bảng điểm danh')}: {c}/board/",
+            f"  {_('Màn hình chiếu')}: {c}/screen/{congress.screen_token}/",
+            f"  {_('Đại biểu đăng nhập')}: {base}/d/",
+        ]
+        if congress.slug == DEMO_SLUG:
+            lines += ["", _("Tài khoản mẫu (mật khẩu: %(password)s):") % {"password": DEMO_PASSWORD}]
+            lines += [f"  {username:<10} {label}" for username, _role, label in DEMO_USERS]
+            lines += ["", _("Mã thẻ đại biểu mẫu:")]
+            for d in congress.delegates.order_by("number")[:3]:
+                lines.append(f"  {d.code}  {d.full_name} ({base}/d/{d.code}/)")
+        return lines
+
+
+def _lan_address() -> str | None:
+    """The address other devices in the hall would use (no packet is sent)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))
+            return str(s.getsockname()[0])
+    except OSError:
+        return None

@@ -1,0 +1,218 @@
+"""Home (the congresses a staff user serves), a congress's dashboard, and the organizer's setup page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from daihoi.congress.access import Role, congress_view
+from daihoi.congress.actions import setup as actions
+from daihoi.congress.errors import ActionError
+from daihoi.congress.models import Congress, SeatAllocation, StaffRole
+
+
+def safe_url(name: str, *args: Any, **kwargs: Any) -> str | None:
+    """The URL of `name`, or None while the feature behind it does not exist yet."""
+    try:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    label: Any
+    roles: frozenset[str]
+    needs_token: bool = False
+
+
+_O, _P, _S, _C, _K = Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.CREDENTIALS, Role.COUNTING
+
+# What each staff role finds on the dashboard. Names another feature has not registered yet are omitted.
+FEATURES: tuple[Feature, ...] = (
+    Feature("setup", gettext_lazy("Thiết lập đại hội, phân bổ đại biểu"), frozenset({_O})),
+    Feature("roll", gettext_lazy("Danh sách đại biểu"), frozenset({_O, _C, _P, _S})),
+    Feature("guests", gettext_lazy("Khách mời"), frozenset({_O})),
+    Feature("cards_pdf", gettext_lazy("In thẻ đại biểu"), frozenset({_O})),
+    Feature("credentials", gettext_lazy("Thẩm tra tư cách đại biểu"), frozenset({_C, _O})),
+    Feature("credentials_report", gettext_lazy("Báo cáo thẩm tra tư cách"), frozenset({_C, _O, _P})),
+    Feature("desk", gettext_lazy("Bàn điểm danh"), frozenset({_O, _C})),
+    Feature("board", gettext_lazy("Bảng điểm danh"), frozenset({_O, _P, _S, _C, _K})),
+    Feature("agenda_manage", gettext_lazy("Điều hành chương trình"), frozenset({_P, _O, _S})),
+    Feature("speakers_manage", gettext_lazy("Đăng ký phát biểu"), frozenset({_P, _S, _O})),
+    Feature("screen", gettext_lazy("Màn hình chiếu"), frozenset({_O, _P, _S}), needs_token=True),
+)
+
+
+def feature_links(congress: Congress, roles: frozenset[str]) -> list[dict[str, Any]]:
+    links = []
+    for feature in FEATURES:
+        if not feature.roles & roles:
+            continue
+        if feature.needs_token:
+            url = safe_url(feature.name, slug=congress.slug, token=congress.screen_token)
+        else:
+            url = safe_url(feature.name, congress.slug)
+        if url is not None:
+            links.append({"name": feature.name, "label": feature.label, "url": url})
+    return links
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The congresses where the signed-in staff user has a role (a superuser sees all)."""
+    user = request.user
+    congresses = Congress.objects.select_related("organization").order_by("-starts_on", "name")
+    roles_by_congress: dict[int, list[str]] = {}
+    for congress_id, role in StaffRole.objects.filter(user=user).values_list("congress_id", "role"):
+        roles_by_congress.setdefault(congress_id, []).append(str(StaffRole.Role(role).label))
+    if not user.is_superuser:
+        congresses = congresses.filter(pk__in=roles_by_congress)
+    rows = [
+        {
+            "congress": c,
+            "roles": sorted(roles_by_congress.get(c.pk, []))
+            or ([_("Quản trị hệ thống")] if user.is_superuser else []),
+        }
+        for c in congresses
+    ]
+    return render(request, "congress/home.html", {"rows": rows})
+
+
+def _allocation_rows(congress: Congress) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    rows = []
+    totals = {"members": 0, "seats": 0}
+    for a in SeatAllocation.objects.filter(congress=congress).select_related("unit"):
+        quota = Fraction(a.quota)
+        rows.append(
+            {
+                "unit": a.unit.name,
+                "members": a.members,
+                "seats": a.seats,
+                "quota": a.quota,
+                # Shown with two decimals, rounded half up once here at the edge; the stored value is exact.
+                "quota_display": _decimal(quota, 2),
+            }
+        )
+        totals["members"] += a.members
+        totals["seats"] += a.seats
+    return rows, totals
+
+
+def _decimal(value: Fraction, places: int) -> str:
+    scaled = value * 10**places
+    rounded = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)  # half up
+    whole, frac = divmod(rounded, 10**places)
+    return f"{whole},{frac:0{places}d}"
+
+
+@require_GET
+@congress_view(*Role.STAFF)
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    congress: Congress = request.congress  # type: ignore[attr-defined]
+    roles = request.actor.roles  # type: ignore[attr-defined]
+    rows, totals = _allocation_rows(congress)
+    context = {
+        "congress": congress,
+        "links": feature_links(congress, roles),
+        "roles": sorted(str(StaffRole.Role(r).label) for r in roles if r in Role.STAFF),
+        "allocation": rows,
+        "totals": totals,
+        "delegate_count": congress.delegates.count(),
+        "guest_count": congress.guests.count(),
+    }
+    return render(request, "congress/dashboard.html", context)
+
+
+def _int_field(data: Any, name: str, label: str, errors: list[str]) -> int:
+    raw = (data.get(name) or "").strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        errors.append(_("%(field)s: “%(value)s” không phải là số nguyên.") % {"field": label, "value": raw})
+        return 0
+    if value < 0:
+        errors.append(_("%(field)s: không được là số âm (%(value)s).") % {"field": label, "value": value})
+    return value
+
+
+@require_http_methods(["GET", "POST"])
+@congress_view(Role.ORGANIZER)
+def setup(request: HttpRequest, slug: str) -> HttpResponse:
+    """Member counts per sub-unit and seat numbers → allocation; open and close the session."""
+    congress: Congress = request.congress  # type: ignore[attr-defined]
+    actor = request.actor  # type: ignore[attr-defined]
+    units = actions.sub_units(congress)
+    errors: list[str] = []
+    error_code = ""
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        posted = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        try:
+            if "state" in request.POST:
+                actions.set_congress_state(congress, request.POST["state"], actor)
+                messages.success(request, _("Đã chuyển trạng thái đại hội."))
+                return redirect("setup", congress.slug)
+            total = _int_field(request.POST, "total_seats", _("Tổng số đại biểu"), errors)
+            ex_officio = _int_field(request.POST, "ex_officio_seats", _("Số đại biểu đương nhiên"), errors)
+            minimum = _int_field(request.POST, "minimum_seats_per_unit", _("Tối thiểu mỗi chi bộ"), errors)
+            counts = {
+                unit.pk: _int_field(request.POST, f"members_{unit.pk}", unit.name, errors) for unit in units
+            }
+            if not errors:
+                rows = actions.configure_seats(
+                    congress,
+                    actor,
+                    total_seats=total,
+                    ex_officio_seats=ex_officio,
+                    minimum_seats_per_unit=minimum,
+                    member_counts=counts,
+                )
+                messages.success(
+                    request,
+                    _("Đã phân bổ %(seats)s đại biểu cho %(units)s chi bộ.")
+                    % {"seats": sum(r.seats for r in rows), "units": len(rows)},
+                )
+                return redirect("setup", congress.slug)
+        except ActionError as error:
+            errors.append(error.message)
+            error_code = error.code
+        congress.refresh_from_db()
+    allocation, totals = _allocation_rows(congress)
+    seats_by_unit = {a.unit_id: a for a in SeatAllocation.objects.filter(congress=congress)}
+    unit_rows = [
+        {
+            "unit": unit,
+            "members": posted.get(f"members_{unit.pk}", unit.member_count),
+            "seats": seats_by_unit[unit.pk].seats if unit.pk in seats_by_unit else None,
+        }
+        for unit in units
+    ]
+    context = {
+        "congress": congress,
+        "units": unit_rows,
+        "values": {
+            "total_seats": posted.get("total_seats", congress.total_seats),
+            "ex_officio_seats": posted.get("ex_officio_seats", congress.ex_officio_seats),
+            "minimum_seats_per_unit": posted.get("minimum_seats_per_unit", congress.minimum_seats_per_unit),
+        },
+        "allocation": allocation,
+        "totals": totals,
+        "errors": errors,
+        "error_code": error_code,
+        "is_preparation": congress.state == Congress.State.PREPARATION,
+        "State": Congress.State,
+    }
+    return render(request, "congress/setup.html", context, status=400 if errors else 200)
