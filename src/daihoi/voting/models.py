@@ -100,6 +100,12 @@ class Election(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     certified_at = models.DateTimeField(null=True, blank=True)
     is_released = models.BooleanField(_("đã công bố lên màn hình"), default=False)
+    # A next round (P13, P14): whether it is held among candidates tied at a cut-off, whether that tie
+    # round also needs 2 × votes > N (None: the rule set's default, P13: no), and whether its seats are
+    # alternate places (a tie at the alternates' cut-off, P15).
+    is_tie_round = models.BooleanField(default=False)
+    tie_round_needs_majority = models.BooleanField(null=True, blank=True)
+    elects_alternates = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["congress", "id"]
@@ -206,6 +212,8 @@ class Motion(models.Model):
     present = models.PositiveIntegerField(null=True, blank=True)
     is_passed = models.BooleanField(null=True, blank=True)
     outcome = models.TextField(blank=True)
+    # How N was computed (P2), fixed with `base` when the vote closes.
+    base_explanation = models.TextField(blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
