@@ -176,12 +176,17 @@ def _name(rng: random.Random, sex: str) -> str:
     return normalize_name(f"{family} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}")
 
 
-def _code(rng: random.Random, taken: set[str]) -> str:
-    while True:
-        code = "".join(rng.choice(CODE_ALPHABET) for _ in range(10))
-        if code not in taken and not Delegate.objects.filter(code=code).exists():
-            taken.add(code)
-            return code
+def _codes(rng: random.Random, count: int) -> list[str]:
+    """`count` new card codes, unique among each other and against every stored delegate and guest code."""
+    codes: list[str] = []
+    while len(codes) < count:
+        fresh = {"".join(rng.choice(CODE_ALPHABET) for _ in range(10)) for _ in range(count - len(codes))}
+        fresh -= set(codes)
+        fresh -= set(Delegate.objects.filter(code__in=fresh).values_list("code", flat=True))
+        fresh -= set(Guest.objects.filter(code__in=fresh).values_list("code", flat=True))
+        codes.extend(sorted(fresh))
+    rng.shuffle(codes)
+    return codes
 
 
 def _birth(rng: random.Random, first: int, last: int) -> dt.date:
@@ -260,7 +265,6 @@ def _load() -> Congress:
     )
     allocation = actions.allocate_congress_seats(congress, SYSTEM)
     _add_delegates(congress, rng, units, allocation)
-    _add_guests(congress, rng)
     AgendaItem.objects.bulk_create(
         [
             AgendaItem(
@@ -295,7 +299,6 @@ def _load() -> Congress:
 def _add_delegates(
     congress: Congress, rng: random.Random, units: dict[str, Organization], allocation: list[SeatAllocation]
 ) -> None:
-    taken: set[str] = set()
     people: list[dict[str, Any]] = []
     for position, unit_code in EXECUTIVE:
         people.append(
@@ -329,6 +332,7 @@ def _add_delegates(
                 }
             )
     delegates = []
+    codes = _codes(rng, len(people) + len(GUESTS))
     for number, person in enumerate(people, start=1):
         sex = Delegate.Sex.FEMALE if rng.random() < 0.38 else Delegate.Sex.MALE
         name = _name(rng, sex)
@@ -348,17 +352,17 @@ def _add_delegates(
                 phone=_phone(rng),
                 is_convening_committee=person["is_convening_committee"],
                 seat_number=f"{row_letter}{(number - 1) % 15 + 1:02d}",
-                code=_code(rng, taken),
+                code=codes[number - 1],
                 credential=Delegate.Credential.ACCEPTED,
             )
         )
     Delegate.objects.bulk_create(delegates)
+    _add_guests(congress, rng, codes[len(people) :])
 
 
-def _add_guests(congress: Congress, rng: random.Random) -> None:
-    taken = set(congress.delegates.values_list("code", flat=True))
+def _add_guests(congress: Congress, rng: random.Random, codes: list[str]) -> None:
     guests = []
-    for title, organization_name in GUESTS:
+    for (title, organization_name), code in zip(GUESTS, codes, strict=True):
         sex = Delegate.Sex.FEMALE if title.startswith("Mẹ") else rng.choice(list(Delegate.Sex)[:2])
         guests.append(
             Guest(
@@ -366,7 +370,7 @@ def _add_guests(congress: Congress, rng: random.Random) -> None:
                 full_name=_name(rng, sex),
                 title=title,
                 organization_name=organization_name,
-                code=_code(rng, taken),
+                code=code,
             )
         )
     Guest.objects.bulk_create(guests)
