@@ -1,0 +1,129 @@
+"""`daihoi serve`: a real daphne process answers /healthz, prints the hall's addresses, stops on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from daihoi.congress.demo import DEMO_PASSWORD, load_demo
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, queue.Queue[str]]]:
+    port = free_port()
+    env = {**os.environ, "DAIHOI_USE_TEST_DATABASE": "true", "PYTHONUNBUFFERED": "1"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "daihoi.cli", "serve", "--port", str(port), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    try:
+        yield proc, f"http://127.0.0.1:{port}", lines
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+def wait_healthy(proc: subprocess.Popen[str], url: str) -> bytes:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310
+                assert response.status == 200
+                return response.read()
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)  # polling for start-up, not an assertion
+
+
+def read_until(lines: queue.Queue[str], marker: str, extra: int = 0) -> str:
+    text = []
+    while True:
+        line = lines.get(timeout=30)
+        text.append(line)
+        if marker in line:
+            break
+    text += [lines.get(timeout=30) for _ in range(extra)]
+    return "".join(text)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quiet_server_answers_healthz_and_stops_on_sigterm():
+    with serving("--quiet") as (proc, url, lines):
+        assert wait_healthy(proc, url) == b"ok"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+        output = "".join(lines.get_nowait() for _ in range(lines.qsize()))
+    assert "http://" not in output  # quiet prints no banner
+
+
+@pytest.mark.django_db(transaction=True)
+def test_server_prints_the_hall_addresses_and_demo_logins():
+    demo = load_demo()
+    first_codes = list(demo.delegates.order_by("number").values_list("code", flat=True)[:3])
+    with serving() as (proc, url, lines):
+        banner = read_until(lines, "Mã thẻ đại biểu mẫu", extra=3)
+        wait_healthy(proc, url)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+    c = f"{url}/c/{demo.slug}"
+    for address in (
+        f"{url}/login/",
+        f"{url}/d/",
+        f"{c}/",
+        f"{c}/desk/",
+        f"{c}/board/",
+        f"{c}/screen/{demo.screen_token}/",
+    ):
+        assert address in banner
+    for username in ("btc", "chutich", "thuky", "thamtra", "kiemphieu", "admin"):
+        assert username in banner
+    assert DEMO_PASSWORD in banner
+    for code in first_codes:
+        assert code in banner
+
+
+def test_a_busy_port_is_a_clear_error():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "daihoi.cli", "serve", "--port", str(port), "--quiet"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        )
+    assert result.returncode != 0
+    assert f"Cổng 127.0.0.1:{port} đang bận" in result.stderr
