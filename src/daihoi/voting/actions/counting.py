@@ -1,0 +1,302 @@
+"""The count of an election: gather the agreed paper ballots and the electronic ballots, count them with
+the rules core, certify (P17 reconciliation first, P18 entries agreed), and release the result to screens.
+
+Every figure comes from `daihoi.rules.counting`; nothing here re-decides a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from daihoi.audit import log as audit
+from daihoi.congress import live
+from daihoi.congress.access import Actor
+from daihoi.congress.errors import ActionError
+from daihoi.congress.models import Congress
+from daihoi.rules import counting as core
+from daihoi.rules.errors import ReconciliationError, RuleError
+from daihoi.rules.ordering import name_key
+from daihoi.rules.rulesets import get_ruleset
+from daihoi.voting.models import Candidate, Election, ElectronicBallot, PaperBallot, PaperBatch
+
+
+def rule_message(error: RuleError) -> str:
+    """The core's message in the active language (the core carries Vietnamese and English)."""
+    lang = translation.get_language() or "vi"
+    return error.message_en if lang.startswith("en") else error.message
+
+
+def ballot_list(election: Election) -> list[Candidate]:
+    """The candidates on the ballot in ballot order: the positions set at list approval, or P10's order."""
+    on_list = list(election.candidates.filter(status=Candidate.Status.ON_LIST))
+    if on_list and all(c.ballot_position for c in on_list):
+        return sorted(on_list, key=lambda c: (c.ballot_position, c.pk))
+    return sorted(on_list, key=lambda c: (name_key(c.full_name), c.pk))
+
+
+def core_election(election: Election, candidates: Sequence[Candidate] | None = None) -> core.Election:
+    """The rules core's view of the election: list, seats, alternates, N, rule set, tie round."""
+    listed = ballot_list(election) if candidates is None else list(candidates)
+    if not listed:
+        raise ActionError("no_candidates", _("Danh sách bầu cử chưa có ứng cử viên."))
+    if not election.seats:
+        raise ActionError("no_seats", _("Chưa có số lượng cần bầu."))
+    is_tie_round = False
+    previous = election.previous_round
+    if previous is not None and previous.result:
+        next_round = previous.result.get("next_round") or {}
+        is_tie_round = next_round.get("reason") == "tie"
+    try:
+        return core.Election(
+            candidates=tuple(core.Candidate(c.code, c.full_name) for c in listed),
+            seats=election.seats,
+            alternates=election.alternates,
+            base=election.base,
+            ruleset=get_ruleset(election.congress.rules),
+            is_tie_round=is_tie_round,
+        )
+    except RuleError as e:
+        raise ActionError(f"rule_{e.code}", rule_message(e), **e.params) from e
+
+
+def _marks(marks: dict[str, Any], listed: Sequence[Candidate], ballot: str) -> tuple[int | None, ...]:
+    try:
+        return tuple(marks[c.code] for c in listed)
+    except KeyError as e:
+        raise ActionError(
+            "ballot_missing_mark",
+            _("Phiếu %(ballot)s không có ô của ứng cử viên %(code)s.")
+            % {"ballot": ballot, "code": e.args[0]},
+        ) from e
+
+
+def paper_ballots(election: Election, listed: Sequence[Candidate]) -> list[core.Ballot]:
+    """The agreed paper ballots (P18), numbered as on paper."""
+    return [
+        core.Ballot(p.ballot_number, _marks(p.marks, listed, p.ballot_number), p.invalid_reason or None)
+        for p in PaperBallot.objects.filter(election=election).order_by("ballot_number")
+    ]
+
+
+def electronic_ballots(election: Election, listed: Sequence[Candidate]) -> list[core.Ballot]:
+    """The electronic ballots, in random-key order, numbered E1, E2... for this count only."""
+    rows = ElectronicBallot.objects.filter(election=election).order_by("id").values_list("marks", flat=True)
+    return [core.Ballot(f"E{n}", _marks(marks, listed, f"E{n}")) for n, marks in enumerate(rows, start=1)]
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What is counted: the core election, its ballots, and the issued/present figures."""
+
+    election: core.Election
+    ballots: list[core.Ballot]
+    paper: int
+    electronic: int
+    issued: int | None
+    present: int | None
+
+
+def gather(election: Election, *, include_electronic: bool = True) -> Gathered:
+    listed = ballot_list(election)
+    ce = core_election(election, listed)
+    paper = paper_ballots(election, listed)
+    electronic = electronic_ballots(election, listed) if include_electronic else []
+    issued = None
+    if election.ballots_issued is not None or electronic:
+        # E-ballots are issued electronically: each cast one counts as issued and received.
+        issued = (election.ballots_issued or 0) + len(electronic)
+    return Gathered(ce, paper + electronic, len(paper), len(electronic), issued, election.present_at_vote)
+
+
+def unreconciled_batches(election: Election) -> list[PaperBatch]:
+    """P18: batches whose entries have not yet been agreed and turned into counted ballots."""
+    return [b for b in election.paper_batches.all() if not b.is_reconciled and b.entries.exists()]
+
+
+def count_election(election: Election) -> core.ElectionResult:
+    """Count the agreed paper ballots and the electronic ballots; ActionError with the figures if the
+    count does not reconcile (P17) or the ballots are unusable."""
+    if election.allows_paper and election.ballots_issued is None and election.paper_ballots.exists():
+        raise ActionError(
+            "issued_missing", _("Ban Kiểm phiếu chưa nhập số phiếu giấy phát ra."), election=election.pk
+        )
+    g = gather(election)
+    try:
+        return core.tally(g.election, g.ballots, issued=g.issued, present=g.present)
+    except ReconciliationError as e:
+        raise ActionError("reconciliation", rule_message(e), **e.params) from e
+    except RuleError as e:
+        raise ActionError(f"rule_{e.code}", rule_message(e), **e.params) from e
+
+
+def running_tally(election: Election) -> dict[str, Any]:
+    """The counting committee's live figures: agreed paper ballots, plus e-ballots only once closed.
+
+    Never shows electronic ballot content while the vote is open. Not reconciled: it is a running count.
+    """
+    include_electronic = election.status in (Election.Status.CLOSED, Election.Status.CERTIFIED)
+    g = gather(election, include_electronic=include_electronic)
+    try:
+        counted = core.count_ballots(g.election, g.ballots)
+        result = core.decide(g.election, counted, issued=g.issued)
+    except RuleError as e:
+        raise ActionError(f"rule_{e.code}", rule_message(e), **e.params) from e
+    figures = result.to_dict()
+    figures["paper"] = g.paper
+    figures["electronic"] = g.electronic
+    figures["includes_electronic"] = include_electronic
+    return figures
+
+
+def _locked(election: Election) -> Election:
+    return Election.objects.select_for_update().select_related("congress").get(pk=election.pk)
+
+
+def record_ballots_issued(
+    election: Election, actor: Actor, *, issued: int, present: int | None = None
+) -> None:
+    """The counting committee enters how many paper ballots it handed out (and, if not fixed yet, how
+    many delegates were present at the vote)."""
+    if issued < 0 or (present is not None and present < 0):
+        raise ActionError("negative_count", _("Số phiếu không được âm."))
+    with transaction.atomic():
+        e = _locked(election)
+        if e.status not in (Election.Status.OPEN, Election.Status.CLOSED):
+            raise ActionError(
+                "election_state",
+                _("Chỉ nhập số phiếu phát ra khi đang bỏ phiếu hoặc đang kiểm phiếu (hiện: %(state)s).")
+                % {"state": e.get_status_display()},
+            )
+        before = {"ballots_issued": e.ballots_issued, "present_at_vote": e.present_at_vote}
+        e.ballots_issued = issued
+        fields = ["ballots_issued"]
+        if present is not None:
+            e.present_at_vote = present
+            fields.append("present_at_vote")
+        e.save(update_fields=fields)
+        audit.record(
+            actor=actor.label,
+            action="election.ballots_issued",
+            congress_id=e.congress_id,
+            obj=e,
+            before=before,
+            after={"ballots_issued": e.ballots_issued, "present_at_vote": e.present_at_vote},
+        )
+    election.refresh_from_db()
+
+
+def _reshuffle(election: Election) -> None:
+    """Part B's secrecy step: rewrite the ballot and participation tables in random-key order."""
+    try:
+        from daihoi.voting import secrecy
+    except ImportError:  # pragma: no cover - until part B's module lands
+        return
+    secrecy.reshuffle(election)
+
+
+def certify(election: Election, actor: Actor) -> core.ElectionResult:
+    """P17/P18: refuse while a batch disagrees or the figures do not reconcile; else store the result."""
+    with transaction.atomic():
+        e = _locked(election)
+        if e.status != Election.Status.CLOSED:
+            raise ActionError(
+                "election_state",
+                _("Chỉ xác nhận kết quả sau khi đã đóng bỏ phiếu (hiện: %(state)s).")
+                % {"state": e.get_status_display()},
+            )
+        pending = unreconciled_batches(e)
+        if pending:
+            numbers = ", ".join(str(b.number) for b in pending)
+            raise ActionError(
+                "batches_not_agreed",
+                _("Chưa thể xác nhận: lô phiếu %(numbers)s chưa khớp giữa các tổ nhập hoặc chưa chốt.")
+                % {"numbers": numbers},
+                batches=[b.number for b in pending],
+            )
+        result = count_election(e)
+        e.result = result.to_dict()
+        e.status = Election.Status.CERTIFIED
+        e.certified_at = timezone.now()
+        e.save(update_fields=["result", "status", "certified_at"])
+        _reshuffle(e)
+        audit.record(
+            actor=actor.label,
+            action="election.certify",
+            congress_id=e.congress_id,
+            obj=e,
+            before={"status": Election.Status.CLOSED},
+            after={"status": e.status, "result": e.result},
+        )
+        live.publish(e.congress)
+    election.refresh_from_db()
+    return result
+
+
+def release_result(election: Election, actor: Actor, *, released: bool = True) -> None:
+    """Show (or hide) a certified result on the screens."""
+    with transaction.atomic():
+        e = _locked(election)
+        if e.status != Election.Status.CERTIFIED:
+            raise ActionError("not_certified", _("Chỉ công bố kết quả đã được Ban Kiểm phiếu xác nhận."))
+        before = e.is_released
+        e.is_released = released
+        e.save(update_fields=["is_released"])
+        audit.record(
+            actor=actor.label,
+            action="election.release" if released else "election.unrelease",
+            congress_id=e.congress_id,
+            obj=e,
+            before={"is_released": before},
+            after={"is_released": released},
+        )
+        live.publish(e.congress)
+    election.refresh_from_db()
+
+
+def result_view(election: Election) -> dict[str, Any]:
+    """A certified result for people: names with each figure, candidates in rank order."""
+    r = election.result or {}
+    names = {c["id"]: c["name"] for c in r.get("candidates", [])}
+    ranked = sorted(r.get("candidates", []), key=lambda c: (c["rank"], c["name"]))
+    next_round = r.get("next_round")
+    return {
+        "election": election.pk,
+        "title": election.title,
+        "round": election.round,
+        "seats": r.get("seats"),
+        "alternates": r.get("alternates", 0),
+        "base": r.get("base"),
+        "rules": r.get("rules"),
+        "ballots": r.get("ballots", {}),
+        "candidates": [
+            {k: c[k] for k in ("id", "name", "votes", "percent", "passed_threshold", "result", "rank")}
+            for c in ranked
+        ],
+        "elected": [names[i] for i in r.get("elected", [])],
+        "elected_alternates": [names[i] for i in r.get("elected_alternates", [])],
+        "unfilled_seats": r.get("unfilled_seats", 0),
+        "next_round": None
+        if not next_round
+        else {
+            "reason": next_round["reason"],
+            "seats": next_round["seats"],
+            "candidates": [names[i] for i in next_round["candidates"]],
+        },
+    }
+
+
+@live.register_section("result")
+def result_section(congress: Congress) -> dict[str, Any] | None:
+    """The last released result of the congress, for the projector; None until one is released."""
+    election = (
+        Election.objects.filter(congress=congress, status=Election.Status.CERTIFIED, is_released=True)
+        .order_by("-certified_at", "-pk")
+        .first()
+    )
+    return None if election is None else result_view(election)
