@@ -209,3 +209,13 @@ def test_healthz_answers_ok_without_the_database(django_assert_num_queries):
         response = Client().get(reverse("healthz"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_a_delegate_signed_in_by_card_is_sent_from_home_to_the_delegate_page():
+    congress = make_congress(delegates=1)
+    client = Client()
+    client.get(reverse("delegate_card", args=[congress.delegates.get().code]))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    expected = safe_url("delegate_home", congress.slug)
+    assert response["Location"] == (expected or f"{reverse('login')}?next=/")

@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import Role, congress_view, delegate_session_key
 from daihoi.congress.actions import setup as actions
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, SeatAllocation, StaffRole
@@ -70,9 +70,28 @@ def feature_links(congress: Congress, roles: frozenset[str]) -> list[dict[str, A
 
 
 @require_GET
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The congresses where the signed-in staff user has a role (a superuser sees all)."""
+    """The congresses where the signed-in staff user has a role (a superuser sees all).
+
+    A delegate signed in with a card (and not as staff) goes to the delegate's page; anyone else to login.
+    """
+    if not request.user.is_authenticated:
+        delegate_url = _signed_in_delegate_url(request)
+        return redirect(delegate_url) if delegate_url else redirect_to_login(request.get_full_path())
+    return _staff_home(request)
+
+
+def _signed_in_delegate_url(request: HttpRequest) -> str | None:
+    prefix = delegate_session_key(0).removesuffix("0")
+    for key in list(request.session.keys()):
+        if key.startswith(prefix):
+            congress = Congress.objects.filter(pk=key.removeprefix(prefix)).only("slug").first()
+            if congress is not None:
+                return safe_url("delegate_home", congress.slug)
+    return None
+
+
+def _staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     congresses = Congress.objects.select_related("organization").order_by("-starts_on", "name")
     roles_by_congress: dict[int, list[str]] = {}
