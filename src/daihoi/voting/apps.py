@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class VotingConfig(AppConfig):
     name = "daihoi.voting"
     verbose_name = _("Biểu quyết và bầu cử")
+
+    def ready(self) -> None:
+        # Register the live sections (motion, election) of the public congress state.
+        from daihoi.voting import live_sections  # noqa: F401
