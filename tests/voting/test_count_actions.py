@@ -8,10 +8,10 @@ from daihoi.audit.models import AuditEntry
 from daihoi.congress.errors import ActionError
 from daihoi.congress.live import congress_state
 from daihoi.voting.actions import counting, paper
-from daihoi.voting.models import ElectronicBallot, PaperBallot, PaperBatch
+from daihoi.voting.models import PaperBallot, PaperBatch
 from tests.factories import make_congress
 from tests.rules.ballot_factory import valid_rows
-from tests.voting.test_count_support import CLERK, HEAD, listed_codes, make_election
+from tests.voting.test_count_support import CLERK, HEAD, cast_electronic, listed_codes, make_election
 
 pytestmark = pytest.mark.django_db
 
@@ -130,8 +130,7 @@ def test_electronic_ballots_count_as_issued_and_received():
             ballot_number=str(n),
             marks=dict.fromkeys(codes, 1) | {codes[2]: 0},
         )
-    for _ in range(6):
-        ElectronicBallot.objects.create(election=election, marks={codes[0]: 1, codes[1]: 0, codes[2]: 1})
+    cast_electronic(election, [{codes[0]: 1, codes[1]: 0, codes[2]: 1}] * 6)
     result = counting.certify(election, HEAD)
     assert (result.issued, result.ballots.received, result.ballots.valid) == (8, 8, 8)
     votes = {c.id: c.votes for c in result.candidates}
@@ -143,7 +142,7 @@ def test_the_running_tally_never_shows_electronic_ballots_while_the_vote_is_open
     congress = make_congress(delegates=10)
     election = make_election(congress, candidates=3, seats=2, base=10, status="open", allows_electronic=True)
     codes = listed_codes(election)
-    ElectronicBallot.objects.create(election=election, marks={codes[0]: 1, codes[1]: 1, codes[2]: 0})
+    cast_electronic(election, [{codes[0]: 1, codes[1]: 1, codes[2]: 0}])
     figures = counting.running_tally(election)
     assert figures["electronic"] == 0 and not figures["includes_electronic"]
     assert all(c["votes"] == 0 for c in figures["candidates"])

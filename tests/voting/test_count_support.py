@@ -93,3 +93,18 @@ def test_make_election_orders_the_list_by_given_name(db):
     election = make_election(make_congress(delegates=12), candidates=4)
     names = list(election.candidates.order_by("ballot_position").values_list("full_name", flat=True))
     assert names == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hữu Cường", "Phạm Minh Dũng"]
+
+
+def cast_electronic(election: Election, marks: list[dict[str, int]]) -> None:
+    """E-ballots as part B's casting stores them: one participation per ballot, nothing linking the two."""
+    import secrets
+
+    from daihoi.voting.models import ElectionParticipation, ElectronicBallot
+
+    voters = list(election.congress.delegates.order_by("number"))
+    start = ElectionParticipation.objects.filter(election=election).count()
+    for i, m in enumerate(marks):
+        ElectionParticipation.objects.create(
+            election=election, delegate=voters[start + i], nonce=secrets.token_hex(16)
+        )
+        ElectronicBallot.objects.create(election=election, marks=m)

@@ -47,9 +47,11 @@ def core_election(election: Election, candidates: Sequence[Candidate] | None = N
         raise ActionError("no_candidates", _("Danh sách bầu cử chưa có ứng cử viên."))
     if not election.seats:
         raise ActionError("no_seats", _("Chưa có số lượng cần bầu."))
-    is_tie_round = False
+    # A round held for a tie (P13) is flagged by the next-round action; older rows are read from the
+    # previous round's result.
+    is_tie_round = bool(getattr(election, "is_tie_round", False))
     previous = election.previous_round
-    if previous is not None and previous.result:
+    if not is_tie_round and previous is not None and previous.result:
         next_round = previous.result.get("next_round") or {}
         is_tie_round = next_round.get("reason") == "tie"
     try:
@@ -60,6 +62,7 @@ def core_election(election: Election, candidates: Sequence[Candidate] | None = N
             base=election.base,
             ruleset=get_ruleset(election.congress.rules),
             is_tie_round=is_tie_round,
+            tie_round_needs_majority=getattr(election, "tie_round_needs_majority", None),
         )
     except RuleError as e:
         raise ActionError(f"rule_{e.code}", rule_message(e), **e.params) from e
@@ -269,6 +272,7 @@ def result_view(election: Election) -> dict[str, Any]:
         "election": election.pk,
         "title": election.title,
         "round": election.round,
+        "elects_alternates": bool(getattr(election, "elects_alternates", False)),
         "seats": r.get("seats"),
         "alternates": r.get("alternates", 0),
         "base": r.get("base"),
