@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("daihoi.congress.urls_auth")),
     path("", include("daihoi.congress.urls_roll")),
     path("", include("daihoi.congress.urls_hall")),
+    path("", include("daihoi.voting.urls_ballot")),
 ]
