@@ -1,0 +1,67 @@
+"""`daihoi tally --from-db ELECTION`: re-count a stored election from its ballots with the rules core and
+compare with the certified result. Exit 0 when they agree (or nothing is certified yet), 1 when they
+disagree or the ballots do not count, 2 when there is no such election.
+
+`--export-dir DIR` also writes candidates.csv and ballots.csv (shared/rules/tally-format.md), so the
+count can be checked with plain `daihoi tally` on any laptop.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from daihoi.congress.errors import ActionError
+from daihoi.rules.minutes import render_minutes
+from daihoi.voting import documents
+from daihoi.voting.actions.counting import count_election
+from daihoi.voting.models import Election
+
+
+class Command(BaseCommand):
+    help = "Re-count a stored election from its ballots and compare with the certified result."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--from-db", dest="election", required=True, help="the election's id")
+        parser.add_argument("--export-dir", help="also write candidates.csv and ballots.csv here")
+        parser.add_argument("--format", choices=("json", "text"), default="json")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        election = self.load(options["election"])
+        try:
+            result = count_election(election)
+        except ActionError as e:
+            raise CommandError(f"election {election.pk}: {e.message}", returncode=1) from e
+        if options["export_dir"]:
+            documents.write_dir(election, Path(options["export_dir"]))
+        recount = result.to_dict()
+        if options["format"] == "text":
+            self.stdout.write(render_minutes(result), ending="")
+        else:
+            self.stdout.write(json.dumps(recount, ensure_ascii=False, indent=2))
+        self.compare(election, recount)
+
+    def load(self, raw: str) -> Election:
+        if not str(raw).isdigit():
+            raise CommandError(f"--from-db: “{raw}” is not an election id", returncode=2)
+        election = Election.objects.select_related("congress").filter(pk=int(raw)).first()
+        if election is None:
+            raise CommandError(f"--from-db: there is no election {raw}", returncode=2)
+        return election
+
+    def compare(self, election: Election, recount: dict[str, Any]) -> None:
+        if election.status != Election.Status.CERTIFIED or election.result is None:
+            self.stderr.write(f"election {election.pk} is not certified yet: nothing to compare with")
+            return
+        if recount != election.result:
+            differing = sorted(
+                k for k in set(recount) | set(election.result) if recount.get(k) != election.result.get(k)
+            )
+            raise CommandError(
+                f"election {election.pk}: the re-count differs from the certified result in {', '.join(differing)}",
+                returncode=1,
+            )
+        self.stderr.write(f"election {election.pk}: the re-count agrees with the certified result")

@@ -1,0 +1,106 @@
+"""`daihoi tally --from-db`: the stored ballots re-count to the certified result; the CSV export re-counts
+with plain `daihoi tally` to the same result."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from contextlib import redirect_stdout
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from daihoi import cli, tally_cli
+from daihoi.voting import documents
+from daihoi.voting.actions import counting
+from daihoi.voting.models import ElectronicBallot, PaperBallot
+from tests.factories import make_congress
+from tests.voting.test_count_actions import worked_example
+from tests.voting.test_count_support import HEAD, cast_electronic, listed_codes, make_election
+
+pytestmark = pytest.mark.django_db
+
+
+def run_tally(*args: str) -> dict:
+    out = io.StringIO()
+    call_command("tally", *args, stdout=out, stderr=io.StringIO())
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def mixed():
+    """Paper ballots (the worked example) plus e-ballots cast on phones."""
+    election = worked_example()
+    election.allows_electronic = True
+    election.present_at_vote = 30
+    election.save()
+    codes = listed_codes(election)
+    cast_electronic(election, [dict.fromkeys(codes[:5], 1) | dict.fromkeys(codes[5:], 0)] * 2)
+    counting.certify(election, HEAD)
+    return election
+
+
+def test_the_recount_from_the_database_equals_the_certified_result(mixed):
+    assert run_tally("--from-db", str(mixed.pk)) == mixed.result
+
+
+def test_a_ballot_changed_after_certification_makes_the_recount_fail(mixed):
+    ballot = PaperBallot.objects.filter(election=mixed, invalid_reason="").first()
+    ballot.marks = dict.fromkeys(ballot.marks, 0) | {listed_codes(mixed)[6]: 1}
+    ballot.save()
+    with pytest.raises(CommandError) as e:
+        run_tally("--from-db", str(mixed.pk))
+    assert e.value.returncode == 1 and "differs" in str(e.value)
+
+
+def test_an_unknown_election_exits_with_2():
+    with pytest.raises(SystemExit) as e:
+        cli.main(["tally", "--from-db", "999999"])
+    assert e.value.code == 2
+
+
+def test_the_text_format_prints_the_minutes(mixed):
+    out = io.StringIO()
+    call_command("tally", "--from-db", str(mixed.pk), "--format", "text", stdout=out, stderr=io.StringIO())
+    assert out.getvalue().startswith("BIÊN BẢN KIỂM PHIẾU")
+
+
+def test_the_export_recounts_with_plain_daihoi_tally(mixed, tmp_path):
+    run_tally("--from-db", str(mixed.pk), "--export-dir", str(tmp_path))
+    command = documents.export_election(mixed).command
+    assert command[:2] == ["daihoi", "tally"]
+    args = [a.replace("candidates.csv", str(tmp_path / "candidates.csv")) for a in command[2:]]
+    args = [a.replace("ballots.csv", str(tmp_path / "ballots.csv")) for a in args]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert tally_cli.main(args) == 0
+    assert json.loads(out.getvalue()) == mixed.result
+    assert json.loads((tmp_path / "result.json").read_text(encoding="utf-8")) == mixed.result
+
+
+def test_exported_e_ballots_carry_no_voter_and_no_database_id(mixed, tmp_path):
+    documents.write_dir(mixed, tmp_path)
+    rows = (tmp_path / "ballots.csv").read_text(encoding="utf-8").splitlines()
+    e_rows = [r for r in rows if r.startswith("E")]
+    assert [r.split(",")[0] for r in e_rows] == ["E1", "E2"]
+    ids = {str(pk) for pk in ElectronicBallot.objects.values_list("id", flat=True)}
+    text = "\n".join(rows)
+    assert not any(pk in text for pk in ids)
+    names = mixed.congress.delegates.values_list("full_name", flat=True)
+    assert not any(
+        name in text for name in names if name not in documents.export_election(mixed).candidates_csv
+    )
+    assert rows[0] == "ballot,invalid_reason," + ",".join(listed_codes(mixed))
+
+
+def test_the_zip_download_holds_both_files_and_the_result(mixed):
+    z = zipfile.ZipFile(io.BytesIO(documents.zip_bytes(mixed)))
+    assert sorted(z.namelist()) == ["README.txt", "ballots.csv", "candidates.csv", "result.json"]
+    assert "--issued 30" in z.read("README.txt").decode()
+
+
+def test_an_uncertified_election_is_recounted_without_comparison():
+    election = make_election(make_congress(delegates=6), candidates=3, seats=2, base=6)
+    result = run_tally("--from-db", str(election.pk))
+    assert result["ballots"]["received"] == 0
