@@ -1,0 +1,97 @@
+"""Concurrent submits on real database connections (threads; SQLite and PostgreSQL): a double tap, a
+retry racing the original, and ballots racing the close all count once or not at all."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from daihoi.congress.access import Actor, Role
+from daihoi.congress.errors import ActionError
+from daihoi.congress.models import Delegate
+from daihoi.voting.actions import ballots
+from daihoi.voting.actions.elections import close_election
+from daihoi.voting.models import Election, ElectionParticipation, ElectronicBallot
+from tests.voting.test_ballot_cast import nonce, open_election
+
+ROUNDS = 8
+CHAIR = Actor(roles=frozenset({Role.PRESIDIUM}))
+
+
+def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in threads released together; each thread has (and closes) its own connection."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = calls[i]()
+        except Exception as error:  # the outcome is what the test inspects
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    return results
+
+
+def cast(election: Election, number: int, kept: list[str], key: str) -> Callable[[], Any]:
+    def call() -> Any:
+        voter = Delegate.objects.get(congress_id=election.congress_id, number=number)
+        return ballots.cast_electronic_ballot(election, voter, kept, nonce=key)
+
+    return call
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_with_the_same_nonce_counts_once():
+    election = open_election(delegates=ROUNDS, verifiable=True)
+    for n in range(1, ROUNDS + 1):
+        results = at_once([cast(election, n, ["c01"], nonce(n)), cast(election, n, ["c01"], nonce(n))])
+        assert all(isinstance(r, ballots.CastResult) for r in results), results
+        assert sorted(r.is_repeat for r in results) == [False, True]
+        assert results[0].receipt == results[1].receipt
+    assert ElectionParticipation.objects.filter(election=election).count() == ROUNDS
+    assert ElectronicBallot.objects.filter(election=election).count() == ROUNDS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_with_different_nonces_at_once_leave_one_ballot():
+    election = open_election(delegates=ROUNDS)
+    for n in range(1, ROUNDS + 1):
+        results = at_once(
+            [cast(election, n, ["c01"], nonce(n, "a")), cast(election, n, ["c02"], nonce(n, "b"))]
+        )
+        accepted = [r for r in results if isinstance(r, ballots.CastResult)]
+        refused = [r for r in results if isinstance(r, ActionError)]
+        assert len(accepted) == 1 and len(refused) == 1, results
+        assert refused[0].code == "already_voted"
+    assert ElectionParticipation.objects.filter(election=election).count() == ROUNDS
+    assert ElectronicBallot.objects.filter(election=election).count() == ROUNDS
+    assert ElectionParticipation.objects.values("delegate").distinct().count() == ROUNDS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ballots_racing_the_close_are_either_acknowledged_and_counted_or_refused():
+    voters = 12
+    election = open_election(delegates=voters)
+    calls = [cast(election, n, ["c03"], nonce(n)) for n in range(1, voters + 1)]
+    calls.insert(voters // 2, lambda: close_election(election, actor=CHAIR))
+    results = at_once(calls)
+    acknowledged = [r for r in results if isinstance(r, ballots.CastResult)]
+    refused = [r for r in results if isinstance(r, ActionError)]
+    assert all(r.code == "election_not_open" for r in refused), refused
+    assert len(acknowledged) + len(refused) == voters
+    assert Election.objects.get(pk=election.pk).status == Election.Status.CLOSED
+    assert ElectronicBallot.objects.filter(election=election).count() == len(acknowledged)
+    assert ElectionParticipation.objects.filter(election=election).count() == len(acknowledged)
