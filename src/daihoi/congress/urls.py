@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("daihoi.congress.urls_roll")),
     path("", include("daihoi.congress.urls_hall")),
     path("", include("daihoi.voting.urls_ballot")),
+    path("", include("daihoi.voting.urls_motions")),
+    path("", include("daihoi.voting.urls_elections")),
 ]

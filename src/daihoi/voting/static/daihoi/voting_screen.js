@@ -1,0 +1,200 @@
+// daihoi voting on the projector and on staff/delegate pages: renderers for the `motion`, `election`
+// and `result` sections of the live congress state. Public facts only: while a vote is open, how many
+// have answered, never what.
+//
+// On the screen page: <div id="voting-screen" data-slug="…" data-screen="…"></div> + this script.
+// If the page offers `DaihoiScreen.register(name, fn)`, the renderers register there and share its
+// socket; otherwise this script starts its own `DaihoiLive` for the container.
+(function () {
+  "use strict";
+  var L = Object.assign({
+    voted: "đã biểu quyết",
+    hands: "Đang biểu quyết bằng giơ tay",
+    open: "Đang biểu quyết",
+    yes: "Tán thành",
+    no: "Không tán thành",
+    abstain: "Không biểu quyết",
+    passed: "Thông qua",
+    failed: "Không thông qua",
+    ofN: "% của N",
+    present: "Có mặt",
+    eVoted: "đã bỏ phiếu điện tử",
+    elected: "Trúng cử",
+    electedAlternates: "Trúng cử dự khuyết",
+    tie: "Bằng phiếu — cần bầu lần sau",
+    notEnough: "Chưa đủ số trúng cử — còn trống",
+    seats: "chỗ",
+    votes: "phiếu",
+    valid: "Phiếu hợp lệ",
+    issued: "Phát ra",
+    received: "Thu vào",
+    invalid: "Không hợp lệ",
+    round: "Lần"
+  }, window.DaihoiVotingLabels || {});
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (k === "style") node.setAttribute("style", attrs[k]);
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+
+  function section(root, name) {
+    var node = root.querySelector('[data-voting-section="' + name + '"]');
+    if (!node) {
+      node = el("section", {"data-voting-section": name, "class": "voting-" + name});
+      root.appendChild(node);
+    }
+    return node;
+  }
+
+  function renderMotion(m, node) {
+    node.textContent = "";
+    if (!m) { node.hidden = true; return; }
+    node.hidden = false;
+    node.setAttribute("data-motion", m.id);
+    node.setAttribute("data-status", m.status);
+    node.appendChild(el("h2", {text: m.title}));
+    if (m.status === "open") {
+      if (m.method === "show_of_hands") {
+        node.appendChild(el("p", {"class": "voting-progress", text: L.hands}));
+      } else {
+        node.appendChild(el("p", {"class": "voting-progress", "data-field": "progress",
+          text: m.voted + "/" + m.eligible + " " + L.voted}));
+      }
+      return;
+    }
+    if (m.status !== "closed") return;
+    var rows = [["yes", L.yes], ["no", L.no], ["abstain", L.abstain]].map(function (r) {
+      return el("tr", {}, [
+        el("th", {text: r[1]}),
+        el("td", {"class": "num", "data-field": r[0], text: String(m[r[0]])}),
+        el("td", {"class": "num", text: m[r[0] + "_percent"] + L.ofN})
+      ]);
+    });
+    node.appendChild(el("table", {"class": "voting-motion-result"}, rows));
+    node.appendChild(el("p", {"class": "voting-verdict " + (m.is_passed ? "ok" : "bad"), "data-field": "verdict",
+      text: (m.is_passed ? L.passed : L.failed)}));
+    node.appendChild(el("p", {"class": "voting-outcome muted", text: m.outcome}));
+  }
+
+  function renderElection(e, node) {
+    node.textContent = "";
+    if (!e) { node.hidden = true; return; }
+    node.hidden = false;
+    node.setAttribute("data-election", e.id);
+    node.setAttribute("data-status", e.status);
+    node.appendChild(el("h2", {text: e.title}));
+    node.appendChild(el("p", {"data-field": "status", text: e.status_label}));
+    if (e.status === "open" && e.voted_electronic !== null && e.voted_electronic !== undefined) {
+      node.appendChild(el("p", {"class": "voting-progress", "data-field": "progress",
+        text: e.voted_electronic + "/" + e.present_at_vote + " " + L.eVoted}));
+    }
+  }
+
+  function renderResult(r, node) {
+    node.textContent = "";
+    if (!r) { node.hidden = true; return; }
+    node.hidden = false;
+    node.setAttribute("data-election", r.election);
+    node.appendChild(el("h2", {text: r.title}));
+    var b = r.ballots || {};
+    node.appendChild(el("p", {"class": "muted", text: "N = " + r.base + " · " + L.issued + " " + b.issued + " · " +
+      L.received + " " + b.received + " · " + L.valid + " " + b.valid + " · " + L.invalid + " " + b.invalid}));
+    var chart = el("ol", {"class": "voting-bars", "aria-label": r.title});
+    (r.candidates || []).forEach(function (c) {
+      var pct = parseFloat(c.percent) || 0;  // display only: the figure shown is the core's string
+      var cls = "voting-bar " + c.result;
+      chart.appendChild(el("li", {"class": cls, "data-candidate": c.id}, [
+        el("span", {"class": "voting-bar-name", text: c.name}),
+        el("span", {"class": "voting-bar-track"}, [
+          el("span", {"class": "voting-bar-fill", style: "width:" + Math.min(100, pct) + "%"})
+        ]),
+        el("span", {"class": "voting-bar-figure num", text: c.votes + " " + L.votes + " · " + c.percent + "%"})
+      ]));
+    });
+    node.appendChild(chart);
+    if (r.elected && r.elected.length) {
+      node.appendChild(el("p", {"class": "voting-elected", "data-field": "elected"},
+        [el("strong", {text: L.elected + ": "}), document.createTextNode(r.elected.join(", "))]));
+    }
+    if (r.elected_alternates && r.elected_alternates.length) {
+      node.appendChild(el("p", {"class": "voting-elected", "data-field": "elected-alternates"},
+        [el("strong", {text: L.electedAlternates + ": "}), document.createTextNode(r.elected_alternates.join(", "))]));
+    }
+    if (r.next_round) {
+      var why = r.next_round.reason === "tie" ? L.tie : L.notEnough;
+      node.appendChild(el("p", {"class": "voting-next-round warn", "data-field": "next-round",
+        text: why + " (" + r.next_round.seats + " " + L.seats + "): " + r.next_round.candidates.join(", ")}));
+    }
+  }
+
+  var RENDERERS = {motion: renderMotion, election: renderElection, result: renderResult};
+
+  function render(state, root) {
+    Object.keys(RENDERERS).forEach(function (name) {
+      RENDERERS[name](state[name], section(root, name));
+    });
+  }
+
+  // Staff and delegate pages: reload when the motion the page shows changes (opened, closed, another).
+  function watchMotion(opts) {
+    if (!window.DaihoiLive) return null;
+    var reloading = false;
+    function reload() { if (!reloading) { reloading = true; location.reload(); } }
+    return DaihoiLive.start({slug: opts.slug, onState: function (s) {
+      var m = s.motion;
+      if (opts.reloadOnly) {
+        // The delegate's page shows the open phone motion (electronic or named), if any.
+        var openId = m && m.status === "open" && m.method !== "show_of_hands" ? m.id : null;
+        if (openId !== (opts.motion || null)) reload();
+        return;
+      }
+      if (!m || m.id !== opts.motion) return;
+      if (m.status !== opts.status) { reload(); return; }
+      var voted = document.querySelector('[data-field="voted"]');
+      if (voted && m.voted !== null && m.voted !== undefined) voted.textContent = m.voted + "/" + m.eligible;
+    }});
+  }
+
+  // The bar chart's few rules live here so the screen needs no extra stylesheet.
+  var CSS = ".voting-bars{list-style:none;padding:0;margin:0}" +
+    ".voting-bar{display:grid;grid-template-columns:minmax(8em,18em) 1fr auto;gap:.6em;align-items:center;margin:.25em 0}" +
+    ".voting-bar-track{background:#eee;height:1.1em;border-radius:3px;overflow:hidden}" +
+    ".voting-bar-fill{display:block;height:100%;background:#9e9e9e}" +
+    ".voting-bar.elected .voting-bar-fill{background:#b71c1c}.voting-bar.elected_alternate .voting-bar-fill{background:#f9a825}" +
+    ".voting-bar.tied .voting-bar-fill{background:#e65100}.voting-bar.elected .voting-bar-name{font-weight:bold}" +
+    ".voting-progress{font-size:2em;font-weight:bold}";
+
+  function addStyle() {
+    if (document.getElementById("voting-screen-style")) return;
+    var style = el("style", {id: "voting-screen-style"});
+    style.textContent = CSS;
+    document.head.appendChild(style);
+  }
+
+  function mount() {
+    var root = document.getElementById("voting-screen");
+    if (!root) return;
+    addStyle();
+    if (window.DaihoiScreen && typeof window.DaihoiScreen.register === "function") {
+      Object.keys(RENDERERS).forEach(function (name) {
+        window.DaihoiScreen.register(name, function (data) { RENDERERS[name](data, section(root, name)); });
+      });
+      return;
+    }
+    if (window.DaihoiLive && root.getAttribute("data-slug")) {
+      DaihoiLive.start({slug: root.getAttribute("data-slug"), screen: root.getAttribute("data-screen") || "",
+        onState: function (s) { render(s, root); }});
+    }
+  }
+
+  window.DaihoiVotingScreen = {render: render, renderMotion: renderMotion, renderElection: renderElection,
+    renderResult: renderResult, watchMotion: watchMotion, mount: mount};
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
+  else mount();
+})();

@@ -1,0 +1,315 @@
+"""The election pages: the list, the step-by-step page of one election (P6) and the P20 switch.
+
+Each POST view parses its form, calls one action from `daihoi.voting.actions.elections` and returns to
+the election's page; a refusal is shown there with its coded, translated message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from daihoi.congress.access import Role, congress_view
+from daihoi.congress.errors import ActionError
+from daihoi.congress.models import Congress, Delegate
+from daihoi.voting.actions import elections as actions
+from daihoi.voting.actions.motions import congress_base, present_voters
+from daihoi.voting.models import Candidate, CountingMember, Election, Motion
+
+IN_SESSION = {Congress.State.IN_SESSION}
+MANAGE = (Role.PRESIDIUM, Role.ORGANIZER)
+WATCH = (Role.PRESIDIUM, Role.ORGANIZER, Role.SECRETARIAT, Role.COUNTING)
+
+
+def _election(request: HttpRequest, election_id: int) -> Election:
+    return get_object_or_404(Election, pk=election_id, congress=request.congress)  # type: ignore[attr-defined]
+
+
+def _delegate(request: HttpRequest, raw: str | None) -> Delegate | None:
+    """A delegate of this congress by number (as printed on the roll), or None when left empty."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ActionError(
+            "bad_delegate_number", _("Số thứ tự đại biểu phải là số (%(value)s).") % {"value": raw}
+        ) from None
+    found = Delegate.objects.filter(congress=request.congress, number=number).first()  # type: ignore[attr-defined]
+    if found is None:
+        raise ActionError(
+            "unknown_delegate", _("Không có đại biểu số %(number)s.") % {"number": number}, number=number
+        )
+    return found
+
+
+def _numbers(request: HttpRequest, raw: str) -> list[Delegate]:
+    """Delegates by numbers typed as "12, 14 20"."""
+    out = []
+    for token in raw.replace(",", " ").split():
+        d = _delegate(request, token)
+        if d is not None:
+            out.append(d)
+    return out
+
+
+def _step(
+    request: HttpRequest, election: Election, do: Callable[[], Any], done: str | None = None
+) -> HttpResponse:
+    try:
+        result = do()
+    except ActionError as e:
+        messages.error(request, e.message)
+    else:
+        if isinstance(result, Motion):
+            messages.success(request, _("Đã tạo nội dung biểu quyết: %(title)s") % {"title": result.title})
+        elif done:
+            messages.success(request, done)
+    return redirect("election_detail", slug=election.congress.slug, election_id=election.pk)
+
+
+@require_GET
+@congress_view(*WATCH)
+def election_list(request: HttpRequest, slug: str) -> HttpResponse:
+    congress = request.congress  # type: ignore[attr-defined]
+    return render(
+        request,
+        "voting/elections.html",
+        {
+            "congress": congress,
+            "elections": Election.objects.filter(congress=congress).order_by("pk"),
+            "kinds": Election.Kind.choices,
+            "modes": Election.DelegationMode.choices,
+            "electronic_allowed": actions.electronic_allowed(congress),
+            "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
+            "is_organizer": request.actor.has(Role.ORGANIZER),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@require_POST
+@congress_view(*MANAGE)
+def election_create(request: HttpRequest, slug: str) -> HttpResponse:
+    p = request.POST
+    try:
+        e = actions.create_election(
+            request.congress,  # type: ignore[attr-defined]
+            actor=request.actor,  # type: ignore[attr-defined]
+            title=p.get("title", ""),
+            kind=p.get("kind", Election.Kind.COMMITTEE),
+            seats=p.get("seats"),
+            alternates=p.get("alternates") or 0,
+            delegation_mode=p.get("delegation_mode", Election.DelegationMode.ONE_BALLOT),
+            allows_paper=bool(p.get("allows_paper")),
+            allows_electronic=bool(p.get("allows_electronic")),
+            is_verifiable=bool(p.get("is_verifiable")),
+        )
+    except ActionError as err:
+        messages.error(request, err.message)
+        return redirect("election_list", slug=slug)
+    return redirect("election_detail", slug=slug, election_id=e.pk)
+
+
+@require_GET
+@congress_view(*WATCH)
+def election_detail(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    congress = request.congress  # type: ignore[attr-defined]
+    e = _election(request, election_id)
+    surplus: Any = None
+    surplus_error = None
+    if e.seats is not None and e.status == Election.Status.PREPARING:
+        try:
+            surplus = actions.check_list(e)
+        except ActionError as err:
+            surplus_error = err
+    candidates = list(e.candidates.select_related("delegate"))
+    return render(
+        request,
+        "voting/election_detail.html",
+        {
+            "congress": congress,
+            "election": e,
+            "steps": actions.workflow(e),
+            "candidates": candidates,
+            "on_list": [c for c in candidates if c.status == Candidate.Status.ON_LIST],
+            "motions": e.motions.select_related("candidate").order_by("pk"),
+            "counting": CountingMember.objects.filter(election=e)
+            .select_related("delegate")
+            .order_by("-is_head"),
+            "surplus": surplus,
+            "surplus_error": surplus_error,
+            "warnings": actions.list_warnings(e),
+            "places": actions.places(e),
+            "next_round": actions.next_round_of(e),
+            "rounds": e.next_rounds.all(),
+            "present": present_voters(congress),
+            "base": congress_base(congress),
+            "electronic_allowed": actions.electronic_allowed(congress),
+            "sources": [(s, label) for s, label in Candidate.Source.choices if s != Candidate.Source.CARRIED],
+            "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@require_POST
+@congress_view(*MANAGE)
+def election_casting(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    e = _election(request, election_id)
+    p = request.POST
+    return _step(
+        request,
+        e,
+        lambda: actions.update_casting(
+            e,
+            actor=request.actor,  # type: ignore[attr-defined]
+            allows_paper=bool(p.get("allows_paper")),
+            allows_electronic=bool(p.get("allows_electronic")),
+            is_verifiable=bool(p.get("is_verifiable")),
+        ),
+        _("Đã lưu hình thức bỏ phiếu."),
+    )
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def election_seats(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    e = _election(request, election_id)
+    return _step(
+        request,
+        e,
+        lambda: actions.propose_seats(
+            e,
+            actor=request.actor,  # type: ignore[attr-defined]
+            seats=request.POST.get("seats"),
+            method=request.POST.get("method", Motion.Method.SHOW_OF_HANDS),
+        ),
+    )
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def election_add_candidate(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    e = _election(request, election_id)
+    p = request.POST
+
+    def add() -> Candidate:
+        return actions.add_candidate(
+            e,
+            actor=request.actor,  # type: ignore[attr-defined]
+            source=p.get("source", Candidate.Source.COMMITTEE),
+            delegate=_delegate(request, p.get("delegate")),
+            full_name=p.get("full_name", ""),
+            nominator=_delegate(request, p.get("nominator")),
+            note=p.get("note", ""),
+        )
+
+    return _step(request, e, add, _("Đã ghi nhận người được giới thiệu."))
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def candidate_withdraw(request: HttpRequest, slug: str, election_id: int, candidate_id: int) -> HttpResponse:
+    e = _election(request, election_id)
+    candidate = get_object_or_404(Candidate, pk=candidate_id, election=e)
+    return _step(
+        request,
+        e,
+        lambda: actions.request_withdrawal(
+            candidate,
+            actor=request.actor,  # type: ignore[attr-defined]
+            reason=request.POST.get("reason", ""),
+        ),
+    )
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def election_counting_committee(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    e = _election(request, election_id)
+    return _step(
+        request,
+        e,
+        lambda: actions.propose_counting_committee(
+            e,
+            actor=request.actor,  # type: ignore[attr-defined]
+            members=_numbers(request, request.POST.get("members", "")),
+            head=_delegate(request, request.POST.get("head")),
+        ),
+    )
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def election_propose_list(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    e = _election(request, election_id)
+    return _step(request, e, lambda: actions.propose_list(e, actor=request.actor))  # type: ignore[attr-defined]
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def election_open(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    e = _election(request, election_id)
+    return _step(
+        request,
+        e,
+        lambda: actions.open_election(e, actor=request.actor),  # type: ignore[attr-defined]
+        _("Đã bắt đầu bỏ phiếu."),
+    )
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def election_close(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    e = _election(request, election_id)
+    return _step(
+        request,
+        e,
+        lambda: actions.close_election(e, actor=request.actor),  # type: ignore[attr-defined]
+        _("Đã kết thúc bỏ phiếu; Ban Kiểm phiếu tiến hành kiểm phiếu."),
+    )
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def election_next_round(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    e = _election(request, election_id)
+    needs = request.POST.get("tie_round_needs_majority", "")
+    return _step(
+        request,
+        e,
+        lambda: actions.propose_next_round(
+            e,
+            actor=request.actor,  # type: ignore[attr-defined]
+            tie_round_needs_majority={"yes": True, "no": False}.get(needs),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@congress_view(Role.ORGANIZER)
+def electronic_voting(request: HttpRequest, slug: str) -> HttpResponse:
+    """P20: the organizer turns electronic casting on or off; the page states the consequence."""
+    congress = request.congress  # type: ignore[attr-defined]
+    if request.method == "POST":
+        try:
+            congress = actions.set_electronic_voting(
+                congress,
+                actor=request.actor,  # type: ignore[attr-defined]
+                enabled=request.POST.get("enabled") == "1",
+            )
+            messages.success(request, _("Đã lưu cài đặt bỏ phiếu điện tử."))
+        except ActionError as err:
+            messages.error(request, err.message)
+        return redirect("electronic_voting", slug=slug)
+    return render(
+        request,
+        "voting/election_electronic_voting.html",
+        {"congress": congress, "allowed": actions.electronic_allowed(congress)},
+    )

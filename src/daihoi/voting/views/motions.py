@@ -1,0 +1,187 @@
+"""Motion pages: the presidium's list and control page, and the delegate's phone page.
+
+Views parse, call one action and render; refusals come back as the action's coded, translated message.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from daihoi.congress.access import Role, congress_view
+from daihoi.congress.errors import ActionError
+from daihoi.congress.models import Congress
+from daihoi.voting.actions import motions as actions
+from daihoi.voting.live_sections import motion_state
+from daihoi.voting.models import Choice, Motion
+
+IN_SESSION = {Congress.State.IN_SESSION}
+MANAGE = (Role.PRESIDIUM, Role.ORGANIZER)
+WATCH = (Role.PRESIDIUM, Role.ORGANIZER, Role.SECRETARIAT)
+
+
+def _motion(request: HttpRequest, motion_id: int) -> Motion:
+    return get_object_or_404(Motion, pk=motion_id, congress=request.congress)  # type: ignore[attr-defined]
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch" or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@require_GET
+@congress_view(*WATCH)
+def motion_list(request: HttpRequest, slug: str) -> HttpResponse:
+    congress = request.congress  # type: ignore[attr-defined]
+    motions = congress.motions.select_related("election", "candidate").order_by("-pk")
+    return render(
+        request,
+        "voting/motions.html",
+        {
+            "congress": congress,
+            "motions": motions,
+            "kinds": Motion.Kind.choices,
+            "methods": Motion.Method.choices,
+            "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def motion_create(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        motion = actions.create_motion(
+            request.congress,  # type: ignore[attr-defined]
+            actor=request.actor,  # type: ignore[attr-defined]
+            title=request.POST.get("title", ""),
+            kind=request.POST.get("kind", Motion.Kind.OTHER),
+            method=request.POST.get("method", Motion.Method.SHOW_OF_HANDS),
+        )
+    except ActionError as e:
+        messages.error(request, e.message)
+        return redirect("motion_list", slug=slug)
+    return redirect("motion_detail", slug=slug, motion_id=motion.pk)
+
+
+@require_GET
+@congress_view(*WATCH)
+def motion_detail(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
+    congress = request.congress  # type: ignore[attr-defined]
+    motion = _motion(request, motion_id)
+    return render(
+        request,
+        "voting/motion_detail.html",
+        {
+            "congress": congress,
+            "motion": motion,
+            "state": motion_state(motion, congress),
+            "present": actions.present_voters(congress),
+            "base": actions.congress_base(congress),
+            "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def motion_open(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
+    motion = _motion(request, motion_id)
+    try:
+        actions.open_motion(motion, actor=request.actor)  # type: ignore[attr-defined]
+    except ActionError as e:
+        messages.error(request, e.message)
+    return _back(request, reverse("motion_detail", args=[slug, motion.pk]))
+
+
+@require_POST
+@congress_view(*MANAGE, states=IN_SESSION)
+def motion_close(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
+    motion = _motion(request, motion_id)
+    try:
+        closed = actions.close_motion(
+            motion,
+            actor=request.actor,  # type: ignore[attr-defined]
+            yes=request.POST.get("yes"),
+            no=request.POST.get("no"),
+            abstain=request.POST.get("abstain"),
+        )
+        messages.success(request, closed.outcome)
+    except ActionError as e:
+        messages.error(request, e.message)
+    return _back(request, reverse("motion_detail", args=[slug, motion.pk]))
+
+
+@require_GET
+@congress_view(*WATCH)
+def motion_minutes_json(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
+    """Every figure of a motion's minutes, for the secretariat and the documents."""
+    minutes = actions.motion_minutes(_motion(request, motion_id))
+    return JsonResponse(minutes, json_dumps_params={"ensure_ascii": False})
+
+
+# --- the delegate's phone ------------------------------------------------------------------------------
+
+
+def _delegate_page(request: HttpRequest, status: int = 200, error: ActionError | None = None) -> HttpResponse:
+    congress = request.congress  # type: ignore[attr-defined]
+    delegate = request.actor.delegate  # type: ignore[attr-defined]
+    mine: dict[str, Any] = actions.delegate_motions(congress, delegate)
+    return render(
+        request,
+        "voting/delegate_motions.html",
+        {
+            "congress": congress,
+            "delegate": delegate,
+            "mine": mine,
+            "choices": Choice.choices,
+            "nonce": secrets.token_urlsafe(16),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+@congress_view(Role.DELEGATE)
+def delegate_motions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The open motion to answer, and the motions this delegate answered."""
+    return _delegate_page(request)
+
+
+@never_cache
+@require_POST
+@congress_view(Role.DELEGATE, states=IN_SESSION)
+def motion_vote(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
+    """One answer from a phone; a retry with the same nonce counts once."""
+    motion = _motion(request, motion_id)
+    try:
+        counted = actions.cast_motion_vote(
+            motion,
+            actor=request.actor,  # type: ignore[attr-defined]
+            choice=request.POST.get("choice", ""),
+            nonce=request.POST.get("nonce", ""),
+        )
+    except ActionError as e:
+        if _wants_json(request):
+            return JsonResponse({"error": e.as_dict()}, status=409)
+        return _delegate_page(request, status=409, error=e)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "counted_now": counted})
+    return redirect(reverse("delegate_motions", args=[slug]) + "?voted=1")
