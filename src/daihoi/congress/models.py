@@ -275,6 +275,7 @@ class SpeakerRequest(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
     position = models.PositiveIntegerField(default=0)
     time_limit_seconds = models.PositiveIntegerField(default=420)
+    decline_reason = models.CharField(_("lý do không chấp thuận"), max_length=300, blank=True, default="")
     requested_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
