@@ -1,0 +1,96 @@
+"""P15: a delegation of 28 officials and 2 alternates on one ballot, a tie at the alternates' cut-off,
+and the next round the congress decides by motion, all through the actions the pages call."""
+
+from __future__ import annotations
+
+import pytest
+
+from daihoi.congress.access import Actor, Role
+from daihoi.congress.live import congress_state
+from daihoi.congress.models import Delegate
+from daihoi.voting.actions import counting, elections, motions, paper
+from daihoi.voting.actions.counting import ballot_list
+from daihoi.voting.models import Candidate, Election, Motion
+from tests.factories import make_congress
+from tests.rules.ballot_factory import valid_rows
+
+pytestmark = pytest.mark.django_db
+
+ORGANIZER = Actor(roles=frozenset({Role.ORGANIZER}))
+CHAIR = Actor(roles=frozenset({Role.PRESIDIUM}))
+CLERK = Actor(roles=frozenset({Role.COUNTING}))
+DELEGATES = 60
+
+
+def carry(motion: Motion) -> None:
+    """The presidium puts a motion to a show of hands and every delegate agrees."""
+    motions.open_motion(motion, actor=CHAIR)
+    motions.close_motion(motion, actor=CHAIR, yes=DELEGATES, no=0, abstain=0)
+
+
+def enter_paper(election: Election, votes_in_ballot_order: list[int], places: int) -> None:
+    """Both teams type every ballot; the batch agrees and is finalized; the issued count is entered."""
+    rows = valid_rows(votes_in_ballot_order, DELEGATES, places)
+    width = len(str(len(votes_in_ballot_order)))
+    batch = paper.create_batch(election, CLERK, label="Hòm phiếu")
+    for team in (1, 2):
+        for n, row in enumerate(rows, start=1):
+            keys = "".join(f"{i:0{width}d}" for i, mark in enumerate(row, start=1) if mark == 0)
+            paper.record_entry(batch, CLERK, team=team, ballot_number=str(n), keys=keys)
+    assert paper.compare_batch(batch).agree
+    paper.finalize_batch(batch, CLERK)
+    counting.record_ballots_issued(election, CLERK, issued=DELEGATES)
+
+
+def test_a_tie_at_the_alternates_cut_off_leads_to_a_next_round():
+    congress = make_congress(delegates=DELEGATES)
+    congress.delegates.update(attendance=Delegate.Attendance.PRESENT)
+    people = list(congress.delegates.order_by("number"))
+    e = elections.create_election(
+        congress,
+        actor=ORGANIZER,
+        title="Bầu đoàn đại biểu dự Đại hội Đảng bộ quận",
+        kind=Election.Kind.DELEGATION,
+        seats=28,
+        alternates=2,
+    )
+    for d in people[:33]:
+        elections.add_candidate(e, actor=CHAIR, source=Candidate.Source.COMMITTEE, delegate=d)
+    carry(elections.propose_counting_committee(e, actor=CHAIR, members=people[-3:], head=people[-3]))
+    carry(elections.propose_list(e, actor=CHAIR))
+    elections.open_election(e, actor=CHAIR)
+    elections.close_election(e, actor=CHAIR)
+    e.refresh_from_db()
+    assert (e.base, e.present_at_vote) == (DELEGATES, DELEGATES)
+
+    # In ballot order: 28 well ahead, then 40, a tie at 35 for the last alternate place, then 20 and 10.
+    listed = ballot_list(e)
+    votes = [55] * 28 + [40, 35, 35, 20, 10]
+    enter_paper(e, votes, places=30)
+    result = counting.certify(e, CLERK)
+    assert len(result.elected) == 28
+    assert result.elected_alternates == (listed[28].code,)
+    tied = (listed[29].code, listed[30].code)
+    assert result.next_round is not None
+    assert result.next_round.to_dict() == {"reason": "tie", "seats": 1, "candidates": list(tied)}
+    assert [c.result for c in result.candidates if c.id in tied] == ["tied", "tied"]
+
+    counting.release_result(e, CLERK)
+    shown = congress_state(congress)["result"]
+    assert shown["next_round"]["candidates"] == [listed[29].full_name, listed[30].full_name]
+
+    # The congress decides to hold the next round; round 2 is created with the two tied.
+    carry(elections.propose_next_round(e, actor=CHAIR))
+    second = Election.objects.get(previous_round=e)
+    assert (second.round, second.seats, second.status) == (2, 1, Election.Status.LIST_APPROVED)
+    names = sorted(c.full_name for c in ballot_list(second))
+    assert names == sorted([listed[29].full_name, listed[30].full_name])
+
+    elections.open_election(second, actor=CHAIR)
+    elections.close_election(second, actor=CHAIR)
+    second.refresh_from_db()
+    order = ballot_list(second)
+    winner = next(c for c in order if c.full_name == listed[30].full_name)
+    enter_paper(second, [41 if c == winner else 19 for c in order], places=1)
+    final = counting.certify(second, CLERK)
+    assert final.elected == (winner.code,) and final.next_round is None
