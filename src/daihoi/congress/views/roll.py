@@ -1,0 +1,330 @@
+"""The roll (list, import, export), guests, credentials (marking and the committee's report) and cards.
+
+Views parse the request, call one action and render; the access gate is `congress_view`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from daihoi.congress import exports
+from daihoi.congress.access import Role, congress_view
+from daihoi.congress.actions import credentials as credential_actions
+from daihoi.congress.actions import roll as roll_actions
+from daihoi.congress.actions.setup import sub_units
+from daihoi.congress.cards import render_cards_pdf
+from daihoi.congress.errors import ActionError
+from daihoi.congress.models import Congress, Delegate
+from daihoi.congress.names import search_key
+from daihoi.congress.views.dashboard import Feature
+
+_O, _P, _S, _C = Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.CREDENTIALS
+OPEN_STATES = {Congress.State.PREPARATION, Congress.State.IN_SESSION}
+MAX_PROBLEMS_SHOWN = 500
+
+# The links of the roll pages, shown to the roles the gate lets in.
+ROLL_LINKS: tuple[Feature, ...] = (
+    Feature("dashboard", gettext_lazy("Bảng điều khiển"), frozenset(Role.STAFF)),
+    Feature("roll", gettext_lazy("Danh sách đại biểu"), frozenset({_O, _C, _P, _S})),
+    Feature("roll_import", gettext_lazy("Nhập danh sách"), frozenset({_O})),
+    Feature("roll_export", gettext_lazy("Xuất Excel"), frozenset({_O})),
+    Feature("guests", gettext_lazy("Khách mời"), frozenset({_O})),
+    Feature("credentials", gettext_lazy("Thẩm tra tư cách"), frozenset({_C, _O})),
+    Feature("credentials_report", gettext_lazy("Báo cáo thẩm tra"), frozenset({_C, _O, _P, _S})),
+    Feature("cards_pdf", gettext_lazy("In thẻ"), frozenset({_O})),
+)
+
+
+def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    congress: Congress = request.congress  # type: ignore[attr-defined]
+    roles = request.actor.roles  # type: ignore[attr-defined]
+    # Which links to show; the gate on each view decides what is allowed.
+    links = [
+        {"name": f.name, "label": f.label, "url": reverse(f.name, args=[congress.slug])}
+        for f in ROLL_LINKS
+        if f.roles & roles
+    ]
+    return {"congress": congress, "links": links, "current": request.resolver_match.url_name, **extra}
+
+
+# The roll ----------------------------------------------------------------------------------------------
+
+FILTERS = {
+    "kind": Delegate.Kind,
+    "standing": Delegate.Standing,
+    "credential": Delegate.Credential,
+    "attendance": Delegate.Attendance,
+}
+
+
+@require_GET
+@congress_view(_O, _S, _C, _P)
+def roll(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every delegate, filtered by unit, kind, standing, credential, attendance; searched without diacritics."""
+    congress: Congress = request.congress  # type: ignore[attr-defined]
+    delegates = Delegate.objects.filter(congress=congress).select_related("unit").order_by("number")
+    units = sub_units(congress)
+    chosen: dict[str, str] = {}
+    unit = request.GET.get("unit", "")
+    if unit.isdigit():
+        delegates = delegates.filter(unit_id=int(unit))
+        chosen["unit"] = unit
+    for name, choices in FILTERS.items():
+        value = request.GET.get(name, "")
+        if value in choices.values:
+            delegates = delegates.filter(**{name: value})
+            chosen[name] = value
+    query = request.GET.get("q", "").strip()
+    if query:
+        key = search_key(query)
+        if key.isdigit():
+            delegates = delegates.filter(number=int(key))
+        else:
+            delegates = delegates.filter(search_name__contains=key)
+    rows = list(delegates)
+    context = _context(
+        request,
+        delegates=rows,
+        total=Delegate.objects.filter(congress=congress).count(),
+        units=units,
+        filters={name: choices.choices for name, choices in FILTERS.items()},
+        chosen=chosen,
+        query=query,
+    )
+    return render(request, "congress/roll/roll.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@congress_view(_O, states=OPEN_STATES)
+def roll_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload an Excel or CSV roll; all rows are imported or none, with a row-by-row report."""
+    congress: Congress = request.congress  # type: ignore[attr-defined]
+    error: ActionError | None = None
+    report: roll_actions.ImportReport | None = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = ActionError("no_file", _("Chưa chọn tệp danh sách để nhập."))
+        elif upload.size is not None and upload.size > roll_actions.MAX_FILE_BYTES:
+            # Refused before reading it into memory; the action would say the same.
+            error = ActionError(
+                "file_too_large",
+                _("Tệp “%(name)s” nặng %(size)s MB, quá giới hạn %(limit)s MB.")
+                % {
+                    "name": upload.name,
+                    "size": roll_actions.megabytes(upload.size),
+                    "limit": roll_actions.MAX_FILE_BYTES // (1024 * 1024),
+                },
+            )
+        else:
+            try:
+                report = roll_actions.import_roll(
+                    congress,
+                    upload.name or "",
+                    upload.read(),
+                    request.actor,  # type: ignore[attr-defined]
+                )
+            except ActionError as refused:
+                error = refused
+        if report is not None and report.is_ok:
+            messages.success(request, _import_summary(report))
+            return redirect("roll", congress.slug)
+    context = _context(
+        request,
+        error=error,
+        report=report,
+        problems=report.problems[:MAX_PROBLEMS_SHOWN] if report else [],
+        hidden_problems=max(0, len(report.problems) - MAX_PROBLEMS_SHOWN) if report else 0,
+        columns=roll_actions.COLUMNS,
+        required=set(roll_actions.REQUIRED_COLUMNS),
+        max_rows=roll_actions.MAX_ROWS,
+        max_megabytes=roll_actions.MAX_FILE_BYTES // (1024 * 1024),
+    )
+    status = 400 if error or (report and not report.is_ok) else 200
+    return render(request, "congress/roll/import.html", context, status=status)
+
+
+def _import_summary(report: roll_actions.ImportReport) -> str:
+    if report.delegates_created:
+        return _(
+            "Đã nhập %(delegates)s đại biểu (số thứ tự %(first)s–%(last)s) và %(guests)s khách mời từ tệp “%(file)s”."
+        ) % {
+            "delegates": report.delegates_created,
+            "first": report.first_number,
+            "last": report.last_number,
+            "guests": report.guests_created,
+            "file": report.filename,
+        }
+    return _("Đã nhập %(guests)s khách mời từ tệp “%(file)s”.") % {
+        "guests": report.guests_created,
+        "file": report.filename,
+    }
+
+
+def _xlsx_response(identifier: str, congress: Congress) -> HttpResponse:
+    filename, data = exports.export(identifier, congress, "xlsx")
+    response = HttpResponse(data, content_type=exports.CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@congress_view(_O)
+def roll_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The roll as .xlsx, in the columns the import reads, with card codes (organizer only: codes sign in)."""
+    return _xlsx_response("roll", request.congress)  # type: ignore[attr-defined]
+
+
+# Guests ------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@congress_view(_O)
+def guests(request: HttpRequest, slug: str) -> HttpResponse:
+    """The guests (never vote, never count) and a form to add one."""
+    congress: Congress = request.congress  # type: ignore[attr-defined]
+    error: ActionError | None = None
+    values = {"full_name": "", "title": "", "organization_name": ""}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "") for key in values}
+        try:
+            guest = roll_actions.add_guest(congress, request.actor, **values)  # type: ignore[attr-defined]
+        except ActionError as refused:
+            error = refused
+        else:
+            messages.success(request, _("Đã thêm khách mời %(name)s.") % {"name": guest.full_name})
+            return redirect("guests", congress.slug)
+    context = _context(
+        request,
+        guests=list(congress.guests.order_by("full_name", "pk")),
+        error=error,
+        values=values,
+        is_closed=congress.state == Congress.State.CLOSED,
+    )
+    return render(request, "congress/roll/guests.html", context, status=400 if error else 200)
+
+
+# Credentials -------------------------------------------------------------------------------------------
+
+
+def _back(request: HttpRequest, congress: Congress, anchor: str = "") -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not target or not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("credentials", args=[congress.slug])
+    return redirect(target + anchor)
+
+
+@require_http_methods(["GET", "POST"])
+@congress_view(_C, _O, states=OPEN_STATES)
+def credentials(request: HttpRequest, slug: str) -> HttpResponse:
+    """Mark each delegate's credentials accepted or rejected (with a reason), or accept all pending."""
+    congress: Congress = request.congress  # type: ignore[attr-defined]
+    actor = request.actor  # type: ignore[attr-defined]
+    error: ActionError | None = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("accept_all_pending"):
+                count = credential_actions.accept_all_pending(congress, actor)
+                messages.success(
+                    request, _("Đã xác nhận đủ tư cách cho %(count)s đại biểu.") % {"count": count}
+                )
+                return _back(request, congress)
+            number = request.POST.get("number", "")
+            delegate = get_object_or_404(
+                Delegate, congress=congress, number=int(number) if number.isdigit() else -1
+            )
+            delegate = credential_actions.set_credential(
+                delegate, request.POST.get("credential", ""), request.POST.get("reason", ""), actor
+            )
+            messages.success(
+                request,
+                _("Đại biểu số %(number)s %(name)s: %(status)s.")
+                % {
+                    "number": delegate.number,
+                    "name": delegate.full_name,
+                    "status": delegate.get_credential_display(),
+                },
+            )
+            return _back(request, congress, f"#d{delegate.number}")
+        except ActionError as refused:
+            error = refused
+    delegates = Delegate.objects.filter(congress=congress).select_related("unit").order_by("number")
+    status = request.GET.get("credential", "")
+    if status in Delegate.Credential.values:
+        delegates = delegates.filter(credential=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        delegates = delegates.filter(search_name__contains=search_key(query))
+    counts = {value: 0 for value in Delegate.Credential.values}
+    for value in Delegate.objects.filter(congress=congress).values_list("credential", flat=True):
+        counts[value] += 1
+    context = _context(
+        request,
+        delegates=list(delegates),
+        error=error,
+        chosen=status,
+        query=query,
+        choices=Delegate.Credential.choices,
+        counts=[(value, label, counts[value]) for value, label in Delegate.Credential.choices],
+        Credential=Delegate.Credential,
+    )
+    return render(request, "congress/roll/credentials.html", context, status=400 if error else 200)
+
+
+@require_GET
+@congress_view(_C, _O, _P, _S)
+def credentials_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The committee's report: convened and present, by kind, standing, sub-unit, sex, age and result."""
+    congress: Congress = request.congress  # type: ignore[attr-defined]
+    report = credential_actions.credentials_report(congress)
+    return render(request, "congress/roll/credentials_report.html", _context(request, report=report))
+
+
+@require_GET
+@congress_view(_C, _O, _P, _S)
+def credentials_report_export(request: HttpRequest, slug: str) -> HttpResponse:
+    return _xlsx_response("credentials_report", request.congress)  # type: ignore[attr-defined]
+
+
+# Cards -------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@congress_view(_O)
+def cards_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every delegate's card (or one sub-unit's, `?unit=<id>`), four A6 cards per A4 page."""
+    congress: Congress = request.congress  # type: ignore[attr-defined]
+    delegates = Delegate.objects.filter(congress=congress).select_related("unit").order_by("number")
+    unit = request.GET.get("unit", "")
+    if unit:
+        if not unit.isdigit() or not congress.organization.children.filter(pk=int(unit)).exists():
+            return _cards_refused(
+                request, "unknown_unit", _("Không có chi bộ mã số “%(unit)s” trong đảng bộ.") % {"unit": unit}
+            )
+        delegates = delegates.filter(unit_id=int(unit))
+    chosen = list(delegates)
+    if not chosen:
+        return _cards_refused(request, "no_delegates", _("Chưa có đại biểu nào để in thẻ."))
+
+    def sign_in_url(code: str) -> str:
+        return request.build_absolute_uri(reverse("delegate_card", args=[code]))
+
+    pdf = render_cards_pdf(congress, chosen, sign_in_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = f"-{unit}" if unit else ""
+    response["Content-Disposition"] = f'inline; filename="the-dai-bieu-{congress.slug}{suffix}.pdf"'
+    return response
+
+
+def _cards_refused(request: HttpRequest, code: str, message: str) -> HttpResponse:
+    context = _context(request, error=ActionError(code, message), units=sub_units(request.congress))  # type: ignore[attr-defined]
+    return render(request, "congress/roll/cards_refused.html", context, status=400)
