@@ -12,6 +12,7 @@ from typing import Any
 from daihoi.congress.live import register_section
 from daihoi.congress.models import Congress
 from daihoi.rules.figures import percent
+from daihoi.voting.actions import counting  # noqa: F401  (registers part C's `result` section)
 from daihoi.voting.actions.motions import present_voters, vote_count
 from daihoi.voting.models import Candidate, Election, Motion
 

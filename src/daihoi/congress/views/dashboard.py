@@ -52,6 +52,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("agenda_manage", gettext_lazy("Điều hành chương trình"), frozenset({_P, _O, _S})),
     Feature("speakers_manage", gettext_lazy("Đăng ký phát biểu"), frozenset({_P, _S, _O})),
     Feature("screen", gettext_lazy("Màn hình chiếu"), frozenset({_O, _P, _S}), needs_token=True),
+    Feature("motion_list", gettext_lazy("Biểu quyết"), frozenset({_P, _O, _S})),
+    Feature("election_list", gettext_lazy("Bầu cử"), frozenset({_P, _O, _S, _K})),
+    Feature("electronic_voting", gettext_lazy("Bỏ phiếu điện tử (P20)"), frozenset({_O})),
 )
 
 
