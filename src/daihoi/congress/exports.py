@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -98,7 +99,7 @@ def render_xlsx(tables: Sequence[Table]) -> bytes:
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(row)
+            sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
         for column, number_format in table.formats.items():
             for (cell,) in sheet.iter_rows(
                 min_row=header_row + 1, min_col=column + 1, max_col=column + 1, max_row=sheet.max_row

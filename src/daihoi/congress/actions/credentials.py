@@ -223,7 +223,7 @@ def _breakdown(
         lines.append(
             Line(
                 key=group,
-                label=label,
+                label=str(label),
                 convened=c,
                 present=p,
                 convened_percent=percent_text(c, totals[0]),
