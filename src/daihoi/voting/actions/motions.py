@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,12 +21,13 @@ from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
 from daihoi.congress.actions.setup import rule_error
+from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import AgendaItem, Congress, Delegate
 from daihoi.rules.errors import RuleError
 from daihoi.rules.motions import decide_motion
 from daihoi.rules.nomination import floor_nominee_admitted
-from daihoi.rules.voters import BaseN, base_from_roll
+from daihoi.rules.voters import BaseN
 from daihoi.voting.models import (
     Candidate,
     Choice,
@@ -44,36 +45,15 @@ CHOICES = frozenset(Choice.values)
 # --- who votes and the base N ---------------------------------------------------------------------
 
 
-def voters(congress: Congress) -> QuerySet[Delegate]:
-    """P1: the delegates who may vote now (`Delegate.may_vote`: official, credentials not rejected, present)."""
-    return congress.delegates.filter(
-        standing=Delegate.Standing.OFFICIAL, attendance=Delegate.Attendance.PRESENT
-    ).exclude(credential=Delegate.Credential.REJECTED)
-
-
 def present_voters(congress: Congress) -> int:
-    return voters(congress).count()
+    """P1: the delegates who may vote now (official, credentials not rejected, present), as the
+    congress's attendance figures count them."""
+    return attendance(congress).present
 
 
 def congress_base(congress: Congress) -> BaseN:
-    """P2: N = official delegates convened (credentials not rejected), less those absent for the whole
-    congress (`excused`); a convening-committee member absent is its own exclusion. Computed by the core."""
-    convened = congress.delegates.filter(standing=Delegate.Standing.OFFICIAL).exclude(
-        credential=Delegate.Credential.REJECTED
-    )
-    roll: list[str] = []
-    excluded: dict[str, str] = {}
-    for pk, attendance, convening in convened.values_list("pk", "attendance", "is_convening_committee"):
-        roll.append(str(pk))
-        if attendance == Delegate.Attendance.EXCUSED:
-            excluded[str(pk)] = "convening_member_absent" if convening else "absent_not_replaced"
-    kind = "general" if congress.kind == Congress.Kind.GENERAL else "delegates"
-    if kind == "general":
-        excluded = {pk: "absent_excused" for pk in excluded}
-    try:
-        return base_from_roll(roll, excluded, congress_kind=kind)
-    except RuleError as e:
-        raise rule_error(e) from e
+    """P2: N with how it was computed, from the congress's attendance figures (the rules core computes it)."""
+    return attendance(congress).base
 
 
 # --- facts for audit, screens and minutes ----------------------------------------------------------
