@@ -177,3 +177,15 @@ def test_paper_entry_waits_until_the_vote_is_closed():
     with pytest.raises(ActionError) as e:
         paper.create_batch(election, CLERK)
     assert e.value.code == "election_state"
+
+
+def test_the_clerk_is_told_when_the_marks_make_a_ballot_invalid(election):
+    batch = paper.create_batch(election, CLERK)
+    saved = paper.record_entry(batch, CLERK, team=1, ballot_number="1", keys="1234567")
+    assert saved.reading["decided_reason"] == "all_struck"
+    assert "gạch hết tên" in saved.reading["text"]
+    kept_six = paper.record_entry(batch, CLERK, team=1, ballot_number="2", keys="1")
+    assert kept_six.reading["decided_reason"] == "too_many_kept"
+    assert (
+        "decided_reason" not in paper.record_entry(batch, CLERK, team=1, ballot_number="3", keys="12").reading
+    )

@@ -253,7 +253,24 @@ def record_entry(batch: PaperBatch, actor: Actor, *, team: int, ballot_number: s
             before=before,
             after=_entry_state(entry),
         )
-    return Saved(entry, describe(entry.marks, entry.invalid_reason, listed), str(int(number) + 1))
+    reading_out = describe(entry.marks, entry.invalid_reason, listed)
+    decided = judged_reason(b.election, listed, entry)
+    if decided:
+        reading_out["decided_reason"] = decided
+        reading_out["text"] += " — " + _("Không hợp lệ: %(reason)s") % {"reason": reason_label(decided)}
+    return Saved(entry, reading_out, str(int(number) + 1))
+
+
+def judged_reason(election: Election, listed: Sequence[Candidate], entry: PaperEntry) -> str:
+    """The reason the rules core finds in the marks alone (too many kept, all struck), shown to the clerk."""
+    if entry.invalid_reason:
+        return ""
+    from daihoi.rules import counting as core
+    from daihoi.voting.actions.counting import core_election
+
+    marks = tuple(entry.marks.get(c.code) for c in listed)
+    counted = core.count_ballots(core_election(election, listed), [core.Ballot(entry.ballot_number, marks)])
+    return next(iter(counted.invalid_by_reason), "")
 
 
 def undo_last_entry(batch: PaperBatch, actor: Actor, *, team: int) -> PaperEntry | None:
