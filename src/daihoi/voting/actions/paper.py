@@ -170,6 +170,8 @@ def _check_election(election: Election) -> None:
 
 def _locked_batch(batch: PaperBatch) -> PaperBatch:
     b = PaperBatch.objects.select_for_update().select_related("election__congress").get(pk=batch.pk)
+    # The election row too: certification (which locks it) then sees every entry or none of a write.
+    b.election = Election.objects.select_for_update().select_related("congress").get(pk=b.election_id)
     _check_election(b.election)
     if b.is_reconciled:
         raise ActionError("batch_closed", _("Lô phiếu %(number)s đã chốt.") % {"number": b.number})
