@@ -31,7 +31,9 @@ def congress() -> Congress:
 
 
 def titles(congress: Congress) -> list[str]:
-    return list(AgendaItem.objects.filter(congress=congress).order_by("order").values_list("title", flat=True))
+    return list(
+        AgendaItem.objects.filter(congress=congress).order_by("order").values_list("title", flat=True)
+    )
 
 
 def item(congress: Congress, title: str) -> AgendaItem:
@@ -187,9 +189,8 @@ def test_agenda_changes_are_published_only_after_commit(congress, django_capture
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         agenda.set_current_item(congress, item(congress, "Khai mạc"), SYSTEM)
     assert len(callbacks) == 1
-    with django_capture_on_commit_callbacks(execute=False) as refused:
-        with pytest.raises(ActionError):
-            agenda.finish_item(congress, item(congress, "Bế mạc"), SYSTEM)
+    with django_capture_on_commit_callbacks(execute=False) as refused, pytest.raises(ActionError):
+        agenda.finish_item(congress, item(congress, "Bế mạc"), SYSTEM)
     assert refused == []
 
 
