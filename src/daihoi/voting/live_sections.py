@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from daihoi.congress.live import register_section
 from daihoi.congress.models import Congress
 from daihoi.rules.figures import percent
@@ -56,9 +58,16 @@ def motion_state(m: Motion, congress: Congress) -> dict[str, Any]:
 def motion_section(congress: Congress) -> dict[str, Any] | None:
     """The open motion; when none is open, the last one closed (its result stays up until the next)."""
     m = congress.motions.filter(status=Motion.Status.OPEN).order_by("-opened_at", "-pk").first()
-    if m is None:
-        m = congress.motions.filter(status=Motion.Status.CLOSED).order_by("-closed_at", "-pk").first()
-    return None if m is None else motion_state(m, congress)
+    if m is not None:
+        return motion_state(m, congress)
+    m = congress.motions.filter(status=Motion.Status.CLOSED).order_by("-closed_at", "-pk").first()
+    if m is None or m.closed_at is None:
+        return None
+    # An election opened or certified since then takes the screen.
+    later = Q(opened_at__gt=m.closed_at) | Q(certified_at__gt=m.closed_at)
+    if Election.objects.filter(later, congress=congress).exists():
+        return None
+    return motion_state(m, congress)
 
 
 @register_section("election")
