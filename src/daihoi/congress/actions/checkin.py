@@ -192,7 +192,11 @@ def _write(
 
 
 def _locked(delegate_id: int) -> Delegate:
-    return Delegate.objects.select_for_update().select_related("unit", "congress").get(pk=delegate_id)
+    return (
+        Delegate.objects.select_for_update(of=("self",))
+        .select_related("unit", "congress")
+        .get(pk=delegate_id)
+    )
 
 
 def _admit(delegate: Delegate, *, nonce: str, actor: Actor) -> CheckInResult:
@@ -251,14 +255,14 @@ def check_in(congress: Congress, code_or_scan: str, *, nonce: str, actor: Actor)
             return replayed
         _check_open(congress.pk)
         delegate = (
-            Delegate.objects.select_for_update()
+            Delegate.objects.select_for_update(of=("self",))
             .select_related("unit", "congress")
             .filter(congress=congress, code=code)
             .first()
         )
         if delegate is None:
             guest = (
-                Guest.objects.select_for_update()
+                Guest.objects.select_for_update(of=("self",))
                 .select_related("congress")
                 .filter(congress=congress, code=code)
                 .first()
