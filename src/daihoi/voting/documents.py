@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from daihoi.congress.models import Congress, Delegate
+from daihoi.congress.models import Congress
 from daihoi.rules.minutes import REASON_LABELS
 from daihoi.rules.motions import decide_motion
 from daihoi.voting.actions.counting import gather
@@ -249,7 +249,10 @@ def _electronic_statement(election: Election) -> str | None:
 
 
 def _convened(congress: Congress) -> int:
-    return congress.delegates.filter(standing=Delegate.Standing.OFFICIAL).count()
+    """Official delegates whose credentials were not rejected (the congress's attendance figures)."""
+    from daihoi.congress.attendance import attendance
+
+    return attendance(congress).convened
 
 
 def _require_result(election: Election) -> dict[str, Any]:
