@@ -189,3 +189,30 @@ def test_the_clerk_is_told_when_the_marks_make_a_ballot_invalid(election):
     assert (
         "decided_reason" not in paper.record_entry(batch, CLERK, team=1, ballot_number="3", keys="12").reading
     )
+
+
+def test_a_third_team_that_disagrees_keeps_the_batch_open(election):
+    batch = paper.create_batch(election, CLERK)
+    for team, keys in ((1, "1"), (2, "1"), (3, "2")):
+        paper.record_entry(batch, CLERK, team=team, ballot_number="1", keys=keys)
+    comparison = paper.compare_batch(batch)
+    assert comparison.teams == (1, 2, 3)
+    assert [t["team"] for t in comparison.mismatches[0]["teams"]] == [1, 2, 3]
+    paper.resolve_ballot(batch, HEAD, ballot_number="1", keys="1")
+    assert paper.finalize_batch(batch, HEAD) == 1
+
+
+def test_on_a_list_without_surplus_a_blank_name_gets_no_vote_and_the_ballot_stays_valid():
+    from daihoi.voting.actions import counting
+
+    election = make_election(make_congress(delegates=4), candidates=3, seats=3, base=4, present=4)
+    election.ballots_issued = 4
+    election.save()
+    batch = paper.create_batch(election, CLERK)
+    for team in (1, 2):
+        for n, keys in enumerate(["", "1", "+2", "3+1"], start=1):
+            paper.record_entry(batch, CLERK, team=team, ballot_number=str(n), keys=keys)
+    paper.finalize_batch(batch, HEAD)
+    result = counting.count_election(election)
+    assert result.ballots.valid == 4
+    assert [c.votes for c in result.candidates] == [2, 3, 3]  # c01, c02, c03 in list order
