@@ -3,7 +3,10 @@ and the next round the congress decides by motion, all through the actions the p
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from docx import Document as Docx
 
 from daihoi.congress.access import Actor, Role
 from daihoi.congress.live import congress_state
@@ -94,3 +97,23 @@ def test_a_tie_at_the_alternates_cut_off_leads_to_a_next_round():
     enter_paper(second, [41 if c == winner else 19 for c in order], places=1)
     final = counting.certify(second, CLERK)
     assert final.elected == (winner.code,) and final.next_round is None
+
+
+def test_a_round_for_alternate_places_shows_its_winner_as_an_alternate():
+    from daihoi.voting import documents
+    from tests.voting.test_count_support import HEAD, cast_electronic, listed_codes, make_election
+
+    congress = make_congress(delegates=4)
+    e = make_election(congress, candidates=2, seats=1, base=4, present=4, allows_electronic=True)
+    e.elects_alternates = True
+    e.round = 2
+    e.save()
+    codes = listed_codes(e)
+    cast_electronic(e, [{codes[0]: 1, codes[1]: 0}] * 3 + [{codes[0]: 0, codes[1]: 1}])
+    counting.certify(e, HEAD)
+    counting.release_result(e, HEAD)
+    shown = congress_state(congress)["result"]
+    assert shown["elected"] == [] and shown["elected_alternates"] == ["Nguyễn Văn An"]
+    minutes = Docx(io.BytesIO(documents.render_docx(documents.produce("minutes", e))))
+    text = "\n".join(p.text for p in minutes.paragraphs)
+    assert "V. NHỮNG NGƯỜI TRÚNG CỬ DỰ KHUYẾT" in text

@@ -278,6 +278,7 @@ def minutes(election: Election) -> Document:
     b = r["ballots"]
     names = {c["id"]: c["name"] for c in r["candidates"]}
     members = counting_members(election)
+    alternates_round = bool(getattr(election, "elects_alternates", False))
     blocks: list[Block] = [
         header(congress, _("BAN KIỂM PHIẾU"), election.certified_at),
         Title(
@@ -373,7 +374,15 @@ def minutes(election: Election) -> Document:
         Table(
             (_("STT"), _("Họ và tên"), _("Số phiếu bầu"), _("Tỷ lệ % so với N"), _("Kết quả")),
             tuple(
-                (str(i), c["name"], str(c["votes"]), c["percent"], _result_label(c["result"]))
+                (
+                    str(i),
+                    c["name"],
+                    str(c["votes"]),
+                    c["percent"],
+                    _result_label(
+                        "elected_alternate" if alternates_round and c["result"] == "elected" else c["result"]
+                    ),
+                )
                 for i, c in enumerate(_listed(election, r), start=1)
             ),
             frozenset({0, 2, 3}),
@@ -386,7 +395,13 @@ def minutes(election: Election) -> Document:
             )
             % {"base": r["base"]}
         ),
-        Para(_("V. NHỮNG NGƯỜI TRÚNG CỬ (theo số phiếu từ cao xuống)"), bold=True, indent=False),
+        Para(
+            _("V. NHỮNG NGƯỜI TRÚNG CỬ DỰ KHUYẾT (theo thứ tự thay thế)")
+            if alternates_round
+            else _("V. NHỮNG NGƯỜI TRÚNG CỬ (theo số phiếu từ cao xuống)"),
+            bold=True,
+            indent=False,
+        ),
     ]
     by_id = {c["id"]: c for c in r["candidates"]}
     elected = [

@@ -266,8 +266,14 @@ def result_view(election: Election) -> dict[str, Any]:
     """A certified result for people: names with each figure, candidates in rank order."""
     r = election.result or {}
     names = {c["id"]: c["name"] for c in r.get("candidates", [])}
-    ranked = sorted(r.get("candidates", []), key=lambda c: (c["rank"], c["name"]))
+    # By votes; equal votes keep the ballot order (the result lists candidates in ballot order).
+    ranked = [c for _, c in sorted(enumerate(r.get("candidates", [])), key=lambda p: (p[1]["rank"], p[0]))]
     next_round = r.get("next_round")
+    elected = [names[i] for i in r.get("elected", [])]
+    alternates = [names[i] for i in r.get("elected_alternates", [])]
+    if getattr(election, "elects_alternates", False):
+        # A round held for alternate places only: those it elects are alternates.
+        elected, alternates = [], elected
     return {
         "election": election.pk,
         "title": election.title,
@@ -282,8 +288,8 @@ def result_view(election: Election) -> dict[str, Any]:
             {k: c[k] for k in ("id", "name", "votes", "percent", "passed_threshold", "result", "rank")}
             for c in ranked
         ],
-        "elected": [names[i] for i in r.get("elected", [])],
-        "elected_alternates": [names[i] for i in r.get("elected_alternates", [])],
+        "elected": elected,
+        "elected_alternates": alternates,
         "unfilled_seats": r.get("unfilled_seats", 0),
         "next_round": None
         if not next_round
