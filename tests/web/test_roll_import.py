@@ -478,3 +478,13 @@ def test_too_many_problems_are_cut_on_the_page_but_all_counted():
     html = response.content.decode()
     assert html.count('data-code="bad_date"') == MAX_PROBLEMS_SHOWN == 500
     assert "… và 100 lỗi khác." in html
+
+
+def test_a_name_split_into_family_and_given_columns_is_joined():
+    congress = empty_congress()
+    header = ["Họ và tên đệm", "Tên", *HEADER[2:]]
+    rows = [["Nguyễn Thị Ngọc", "Ánh", *row(1)[2:]], ["Trần Văn", "", *row(2)[2:]]]
+    report = run_import(congress, xlsx(rows, header))
+    assert [(p.row, p.column, p.code) for p in report.problems] == [(3, "Tên", "required")]
+    assert run_import(congress, xlsx(rows[:1], header)).is_ok
+    assert congress.delegates.get().full_name == "Nguyễn Thị Ngọc Ánh"

@@ -225,3 +225,14 @@ def test_guests_page_is_the_organizers():
     url = reverse("guests", args=[congress.slug])
     assert login_as(Client(), congress, Role.PRESIDIUM).get(url).status_code == 403
     assert login_as(Client(), congress, Role.ORGANIZER).get(url).status_code == 200
+
+
+def test_organizer_filtering_by_unit_gets_a_link_to_print_that_units_cards():
+    congress = make_congress(delegates=3)
+    unit = congress.delegates.get(number=1).unit_id
+    url = reverse("roll", args=[congress.slug])
+    cards = f"{reverse('cards_pdf', args=[congress.slug])}?unit={unit}"
+    assert cards in login_as(Client(), congress, Role.ORGANIZER).get(url, {"unit": unit}).content.decode()
+    assert (
+        cards not in login_as(Client(), congress, Role.SECRETARIAT).get(url, {"unit": unit}).content.decode()
+    )

@@ -69,6 +69,13 @@ COLUMNS: tuple[Column, ...] = (
         _keys("Họ và tên", "Họ tên", "Tên", "Họ và tên đại biểu", "name", "full name", "full_name"),
         Delegate._meta.get_field("full_name").max_length,
     ),
+    # Many rolls split the name: "Họ và tên đệm" | "Tên". The import joins them into the full name.
+    Column(
+        "family_name",
+        gettext_lazy("Họ và tên đệm"),
+        _keys("Họ và tên đệm", "Họ và đệm", "Họ đệm", "Họ và chữ đệm", "Họ", "family name", "surname"),
+        Delegate._meta.get_field("full_name").max_length,
+    ),
     Column(
         "date_of_birth",
         gettext_lazy("Ngày sinh"),
@@ -581,6 +588,9 @@ def _check_rows(congress: Congress, table: _Table, problems: _Problems) -> list[
     drafts: list[_DelegateDraft | _GuestDraft] = []
     for number, values in table.rows:
         row = _Row(number, values, problems)
+        given = _text(values.get("full_name"))
+        if "family_name" in table.columns and given:
+            values["full_name"] = f"{_text(values.get('family_name'))} {given}"
         full_name = row.text("full_name", required=True)
         kind = row.choice("kind", _KIND, kinds, required=True)
         draft: _DelegateDraft | _GuestDraft

@@ -94,6 +94,9 @@ def roll(request: HttpRequest, slug: str) -> HttpResponse:
     context = _context(
         request,
         delegates=rows,
+        unit_cards_url=(
+            f"{reverse('cards_pdf', args=[congress.slug])}?unit={chosen['unit']}" if "unit" in chosen else ""
+        ),
         total=Delegate.objects.filter(congress=congress).count(),
         units=units,
         filters={name: choices.choices for name, choices in FILTERS.items()},
