@@ -41,9 +41,15 @@ def test_the_screen_opens_with_its_token_without_signing_in(congress, client: Cl
     html = page.content.decode()
     assert 'class="screen"' in html
     assert congress.name in html
-    assert "Lần thứ XV · Nhiệm kỳ 2020–2025" in html
+    assert "lần thứ XV" in html and "Nhiệm kỳ 2020–2025" in html
     assert "daihoi/screen.js" in html and "daihoi/live.js" in html
     assert 'class="topbar"' not in html  # full screen: no navigation bar
+
+
+def test_the_ordinal_is_shown_when_the_name_does_not_say_it(congress, client: Client):
+    Congress.objects.filter(pk=congress.pk).update(name="Đại hội Đảng bộ phường Bến Nghé")
+    html = client.get(screen_url(congress)).content.decode()
+    assert "Lần thứ XV · Nhiệm kỳ 2020–2025" in html
 
 
 def test_a_bad_token_is_refused(congress, client: Client):

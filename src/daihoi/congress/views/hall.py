@@ -434,6 +434,8 @@ def screen(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         "congress": congress,
         "token": token,
         "ordinal_roman": roman(congress.ordinal),
+        # The name usually says "lần thứ XV" already; the subtitle says it only when it does not.
+        "show_ordinal": f"lần thứ {roman(congress.ordinal)}".casefold() not in congress.name.casefold(),
         "time_zone": timezone.get_current_timezone_name(),
         "state": live.congress_state(congress),
     }
