@@ -63,7 +63,10 @@ def test_an_unknown_election_exits_with_2():
 def test_the_text_format_prints_the_minutes(mixed):
     out = io.StringIO()
     call_command("tally", "--from-db", str(mixed.pk), "--format", "text", stdout=out, stderr=io.StringIO())
-    assert out.getvalue().startswith("BIÊN BẢN KIỂM PHIẾU")
+    text = out.getvalue()
+    assert text.startswith("BIÊN BẢN KIỂM PHIẾU")
+    assert "Số được triệu tập: 30" in text and "Có mặt khi bỏ phiếu: 30" in text
+    assert "Trưởng ban: " + mixed.countingmember_set.get(is_head=True).delegate.full_name in text
 
 
 def test_the_export_recounts_with_plain_daihoi_tally(mixed, tmp_path):

@@ -248,7 +248,7 @@ def _electronic_statement(election: Election) -> str | None:
     }
 
 
-def _convened(congress: Congress) -> int:
+def convened(congress: Congress) -> int:
     """Official delegates whose credentials were not rejected (the congress's attendance figures)."""
     from daihoi.congress.attendance import attendance
 
@@ -336,11 +336,11 @@ def minutes(election: Election) -> Document:
             (1, 9),
         )
     )
-    convened = _convened(congress)
+    convened_count = convened(congress)
     present = election.present_at_vote
     blocks += [
         Para(_("III. SỐ ĐẠI BIỂU VÀ SỐ PHIẾU"), bold=True, indent=False),
-        Para(_("Số đại biểu được triệu tập: %(n)s.") % {"n": convened}),
+        Para(_("Số đại biểu được triệu tập: %(n)s.") % {"n": convened_count}),
         Para(
             _("Số đại biểu làm cơ sở tính kết quả (N): %(n)s. %(how)s")
             % {"n": r["base"], "how": election.base_explanation}
@@ -348,7 +348,7 @@ def minutes(election: Election) -> Document:
     ]
     if present is not None:
         blocks.append(Para(_("Số đại biểu có mặt khi bỏ phiếu: %(n)s.") % {"n": present}))
-        blocks.append(Para(_("Số đại biểu vắng mặt: %(n)s.") % {"n": max(0, convened - present)}))
+        blocks.append(Para(_("Số đại biểu vắng mặt: %(n)s.") % {"n": max(0, convened_count - present)}))
     blocks += [
         Table(
             (_("Số phiếu"), _("Số lượng")),

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from daihoi.congress.errors import ActionError
-from daihoi.rules.minutes import render_minutes
+from daihoi.rules.minutes import MinutesContext, render_minutes
 from daihoi.voting import documents
 from daihoi.voting.actions.counting import count_election
 from daihoi.voting.models import Election
@@ -39,10 +39,25 @@ class Command(BaseCommand):
             documents.write_dir(election, Path(options["export_dir"]))
         recount = result.to_dict()
         if options["format"] == "text":
-            self.stdout.write(render_minutes(result), ending="")
+            self.stdout.write(render_minutes(result, self.context(election)), ending="")
         else:
             self.stdout.write(json.dumps(recount, ensure_ascii=False, indent=2))
         self.compare(election, recount)
+
+    def context(self, election: Election) -> MinutesContext:
+        """What the count alone does not know, for the text minutes."""
+        congress = election.congress
+        members = documents.counting_members(election)
+        return MinutesContext(
+            organization=congress.organization.name,
+            congress=f"{congress.name}, {documents.congress_line(congress)}",
+            election=election.title,
+            held_at=documents.at_time(election.closed_at) if election.closed_at else "",
+            base_explanation=election.base_explanation,
+            convened=documents.convened(congress),
+            present=election.present_at_vote,
+            counting_committee=[m.delegate.full_name for m in members],
+        )
 
     def load(self, raw: str) -> Election:
         if not str(raw).isdigit():
