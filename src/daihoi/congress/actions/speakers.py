@@ -59,7 +59,8 @@ def _lock(congress: Congress) -> Congress:
 def _locked_request(congress: Congress, request: SpeakerRequest | int) -> SpeakerRequest:
     request_id = request if isinstance(request, int) else request.pk
     found = (
-        SpeakerRequest.objects.select_for_update()
+        # `of=self`: PostgreSQL cannot lock the nullable side of the outer joins.
+        SpeakerRequest.objects.select_for_update(of=("self",))
         .select_related("delegate", "agenda_item")
         .filter(pk=request_id, congress=congress)
         .first()
@@ -248,7 +249,7 @@ def move(congress: Congress, request: SpeakerRequest | int, direction: str, acto
                 % {"name": r.delegate.full_name, "status": _status_label(r)},
                 status=r.status,
             )
-        queue = list(queue_requests(congress).select_for_update())
+        queue = list(queue_requests(congress).select_for_update(of=("self",)))
         index = next(i for i, q in enumerate(queue) if q.pk == r.pk)
         other = index - 1 if direction == "up" else index + 1
         if not 0 <= other < len(queue):
@@ -306,7 +307,7 @@ def start_speaker(congress: Congress, request: SpeakerRequest | int, actor: Acto
             )
         now = timezone.now()
         for speaking in (
-            SpeakerRequest.objects.select_for_update()
+            SpeakerRequest.objects.select_for_update(of=("self",))
             .select_related("delegate", "agenda_item")
             .filter(congress=congress, status=S.SPEAKING)
         ):
