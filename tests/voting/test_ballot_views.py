@@ -226,3 +226,16 @@ def test_after_certification_a_delegate_finds_their_receipt_with_the_names_kept(
     assert b'data-code="not_found"' in missing.content
     chair = login_as(Client(), election.congress, Role.PRESIDIUM)
     assert receipt in chair.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_casting_into_another_congresss_election_is_refused():
+    election = open_election()
+    other = open_election()
+    delegate = as_delegate(election, 1)
+    url = reverse("delegate_ballot_cast", args=[election.congress.slug, other.pk])
+    refused = post_json(delegate, url, {"nonce": nonce(1), "kept": []})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "wrong_congress"
+    missing = reverse("delegate_ballot_cast", args=[election.congress.slug, 999_999_999])
+    assert post_json(delegate, missing, {"nonce": nonce(1), "kept": []}).status_code == 404
+    assert not ElectronicBallot.objects.exists()

@@ -14,15 +14,23 @@ Secrecy (see `daihoi.voting.models`): one cast writes an `ElectionParticipation`
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
+import logging
+import os
 import re
 import secrets
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from asgiref.sync import SyncToAsync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from daihoi.audit import log as audit
@@ -36,6 +44,14 @@ from daihoi.rules.errors import RuleError
 from daihoi.rules.ruleset import ALL_STRUCK, TOO_MANY_KEPT
 from daihoi.voting.actions.counting import ballot_list, core_election, rule_message
 from daihoi.voting.models import Candidate, Election, ElectionParticipation, ElectronicBallot
+
+log = logging.getLogger(__name__)
+
+# The server runs each request in its own thread. Casts all lock the same election row, so they queue
+# anyway; queueing them here, in the process, is fair and cheap, where SQLite's busy handler would make
+# hundreds of threads sleep and retry for the write lock (seconds of latency in a burst). The database
+# locks below still guard against other processes.
+_cast_lock = threading.Lock()
 
 # A client nonce: 16 to 64 URL-safe characters (the page makes 22 from 128 random bits).
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -51,7 +67,6 @@ class CastResult:
     election_id: int
     receipt: str | None
     is_repeat: bool
-    participation_count: int
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -127,7 +142,12 @@ def marks_for(candidates: Sequence[Candidate], kept: Iterable[str]) -> dict[str,
 
 def judge(election: Election, candidates: Sequence[Candidate], marks: dict[str, int]) -> BallotJudgement:
     """The rules core's verdict on one ballot (P11, P12): how many kept, of how many places, and why invalid."""
-    core = core_election(election, candidates)
+    return _judge(core_election(election, candidates), candidates, marks)
+
+
+def _judge(
+    core: counting.Election, candidates: Sequence[Candidate], marks: dict[str, int]
+) -> BallotJudgement:
     if core.layout == "cumulative":
         raise ActionError(
             "electronic_form_unsupported",
@@ -195,7 +215,7 @@ def check_open(election: Election) -> None:
 
 
 def cast_electronic_ballot(
-    election: Election,
+    election: Election | int,
     delegate: Delegate,
     kept: Iterable[str],
     *,
@@ -213,32 +233,38 @@ def cast_electronic_ballot(
     kept_codes = list(kept)
     if len(set(kept_codes)) != len(kept_codes):
         raise ActionError("duplicate_mark", _("Một tên được giữ hai lần."))
-    token = nonce_digest(election.pk, nonce)
-    with transaction.atomic():
-        locked = Election.objects.select_for_update().select_related("congress").get(pk=election.pk)
+    election_id = election if isinstance(election, int) else election.pk
+    token = nonce_digest(election_id, nonce)
+    with _cast_lock, transaction.atomic():
+        locked = Election.objects.select_for_update().select_related("congress").get(pk=election_id)
         congress = locked.congress
+        if delegate.congress_id != locked.congress_id:
+            raise ActionError("wrong_congress", _("Đại biểu không thuộc đại hội của cuộc bầu cử này."))
         receipt = receipt_for(locked.pk, nonce) if locked.is_verifiable and receipt_wanted else None
-        previous = ElectionParticipation.objects.filter(nonce=token).first()
-        if previous is not None:
-            if previous.delegate_id != delegate.pk:
+        # One query for both: this nonce's earlier cast (a retry), and this delegate's earlier ballot.
+        earlier = list(
+            ElectionParticipation.objects.filter(
+                Q(nonce=token) | Q(election_id=locked.pk, delegate_id=delegate.pk)
+            ).values_list("nonce", "delegate_id")
+        )
+        retried = next((who for digest, who in earlier if digest == token), None)
+        if retried is not None:
+            if retried != delegate.pk:
                 raise ActionError("bad_nonce", _("Mã gửi phiếu không hợp lệ; xin tải lại trang."))
             return CastResult(
-                locked.pk,
-                receipt_for(locked.pk, nonce) if locked.is_verifiable else None,
-                True,
-                locked.participations.count(),
+                locked.pk, receipt_for(locked.pk, nonce) if locked.is_verifiable else None, True
             )
         check_open(locked)
         check_electronic_allowed(locked, congress)
         fresh = Delegate.objects.get(pk=delegate.pk)
         check_may_cast(locked, fresh)
-        if ElectionParticipation.objects.filter(election=locked, delegate=fresh).exists():
+        if earlier:
             raise ActionError(
                 "already_voted", _("Bạn đã bỏ phiếu trong cuộc bầu cử này; mỗi đại biểu chỉ bỏ một phiếu.")
             )
-        candidates = ballot_candidates(locked)
+        candidates, core = _open_ballot(locked)
         marks = marks_for(candidates, kept_codes)
-        refuse_over_selection(judge(locked, candidates, marks))
+        refuse_over_selection(_judge(core, candidates, marks))
         ElectionParticipation.objects.create(election=locked, delegate=fresh, nonce=token)
         ElectronicBallot.objects.create(election=locked, marks=marks, receipt=receipt)
         audit.record(
@@ -248,9 +274,73 @@ def cast_electronic_ballot(
             obj=locked,
             after={"delegate": fresh.number, "election": locked.pk},
         )
-        count = locked.participations.count()
+        publish_soon(congress)
+    return CastResult(locked.pk, receipt, False)
+
+
+# The list of an open election cannot change (it was approved before the vote opened), so a burst of
+# ballots need not re-read and re-sort it for each one. Keyed by the opening, so a new round is new.
+_open_ballots: dict[tuple[int, object], tuple[list[Candidate], counting.Election]] = {}
+
+
+def _open_ballot(election: Election) -> tuple[list[Candidate], counting.Election]:
+    key = (election.pk, election.opened_at)
+    cached = _open_ballots.get(key)
+    if cached is None or election.opened_at is None:
+        candidates = ballot_candidates(election)
+        cached = (candidates, core_election(election, candidates))
+        if election.opened_at is not None:
+            if len(_open_ballots) > 64:
+                _open_ballots.clear()
+            _open_ballots[key] = cached
+    return cached
+
+
+# --- live count ------------------------------------------------------------------------------------
+# Hundreds of ballots a second must not each rebuild and push the whole congress state to every screen:
+# in the server, the push after a ballot is coalesced to at most one per PUSH_DELAY per congress (the
+# last ballot's count always goes out). Outside a server (tests, commands) it is `live.publish` as usual.
+PUSH_DELAY = 0.2
+_armed: set[int] = set()  # touched only in the server's event loop thread
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    return loop if loop.is_running() else None
+
+
+def publish_soon(congress: Congress) -> None:
+    """After commit, push the congress state to the screens within PUSH_DELAY (coalesced)."""
+    loop = _server_loop()
+    if loop is None:
         live.publish(congress)
-    return CastResult(locked.pk, receipt, False, count)
+        return
+    congress_id = congress.pk
+    transaction.on_commit(lambda: loop.call_soon_threadsafe(_arm, loop, congress_id))
+
+
+def _arm(loop: asyncio.AbstractEventLoop, congress_id: int) -> None:
+    if congress_id in _armed:
+        return
+    _armed.add(congress_id)
+    loop.call_later(PUSH_DELAY, lambda: loop.create_task(_push(congress_id)))
+
+
+def _state_of(congress_id: int) -> dict[str, Any]:
+    return live.congress_state(Congress.objects.get(pk=congress_id))
+
+
+async def _push(congress_id: int) -> None:
+    _armed.discard(congress_id)  # a ballot committed from now on arms the next push
+    try:
+        state = await database_sync_to_async(_state_of)(congress_id)
+        layer = get_channel_layer()
+        if layer is not None:
+            await layer.group_send(live.group_name(congress_id), {"type": "congress.state", "state": state})
+    except Exception:  # a screen missing one push gets the next one, or polls; the ballot itself stands
+        log.exception("live push failed for congress %s", congress_id)
 
 
 def has_voted(election: Election, delegate: Delegate) -> bool:

@@ -113,7 +113,6 @@ def ballot(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
 @congress_view(Role.DELEGATE, states=IN_SESSION)
 def cast(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
     """The script's cast: JSON {"nonce": "...", "kept": ["c01", ...]}; answered only after commit."""
-    election = _election(request, election_id)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
@@ -123,12 +122,16 @@ def cast(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
         return JsonResponse({"error": error.as_dict()}, status=400)
     kept = [str(code) for code in body.get("kept", [])]
     try:
+        # By id: the action reads (and locks) the election once; another congress's is `wrong_congress`.
         result = actions.cast_electronic_ballot(
-            election,
+            election_id,
             request.actor.delegate,  # type: ignore[attr-defined]
             kept,
             nonce=str(body.get("nonce", "")),
         )
+    except Election.DoesNotExist:
+        error = ActionError("no_election", _("Không có cuộc bầu cử này."))
+        return JsonResponse({"error": error.as_dict()}, status=404)
     except ActionError as error:
         return JsonResponse({"error": error.as_dict()}, status=_STATUS.get(error.code, 400))
     return JsonResponse(result.as_dict())

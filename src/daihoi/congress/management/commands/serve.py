@@ -36,6 +36,7 @@ class Command(BaseCommand):
 
         from daihoi.web.asgi import application
 
+        wal_keeper = _hold_sqlite_wal()  # noqa: F841 - held open for the life of the server
         server = Server(
             application=application,
             endpoints=build_endpoint_description_strings(host=host, port=port),
@@ -119,3 +120,23 @@ def _lan_address() -> str | None:
             return str(s.getsockname()[0])
     except OSError:
         return None
+
+
+def _hold_sqlite_wal() -> object | None:
+    """On SQLite, hold one idle connection open while the server runs.
+
+    SQLite checkpoints and deletes the WAL when the last connection to the database closes, and Django
+    closes its connection after every request: without a connection held open, every request pays a
+    checkpoint (with its fsync) and a new WAL, about 20 ms. The held connection keeps no transaction
+    open, so checkpoints still run as the WAL grows.
+    """
+    import sqlite3
+
+    from django.db import connections
+
+    settings = connections.databases["default"]
+    if settings["ENGINE"] != "django.db.backends.sqlite3":
+        return None
+    keeper = sqlite3.connect(str(settings["NAME"]), check_same_thread=False, isolation_level=None)
+    keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()  # opens the WAL index
+    return keeper

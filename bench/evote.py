@@ -1,0 +1,363 @@
+"""Benchmark of electronic casting: N delegates cast within 10 s over real HTTP while S screens watch.
+
+Usage: .venv/bin/python bench/evote.py [--voters 2000] [--screens 50] [--db sqlite|postgres] [--within 10]
+
+It starts the app itself (`daihoi serve` on a free loopback port, on a fresh database: a temporary
+SQLite file, or a new PostgreSQL database it drops afterwards), connects S WebSocket screens, fires
+the N ballots spread evenly over the window (each delegate with its own session), then the presidium
+closes the election over HTTP and it measures the time until EVERY screen shows the election closed.
+It prints the p50/p99 acknowledgement latency, errors (any answer but 200), lost (acknowledged but
+missing from the database), and as its last line a JSON object:
+{"voters": 2000, "screens": 50, "p50_ms": ..., "p99_ms": ..., "errors": 0, "lost": 0, "close_to_screens_ms": ...}
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CANDIDATES, SEATS = 17, 15  # the seed congress's executive committee election
+CSRF = "b" * 32  # the bench's CSRF secret: the same value in the cookie and the header
+PG = "postgres://postgres@127.0.0.1:5432"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(sorted_values: list[float], p: int) -> float:
+    """Nearest-rank percentile (p of 100) of an ascending list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, -(-p * len(sorted_values) // 100))
+    return sorted_values[rank - 1]
+
+
+def prepare_environment(db: str, workdir: Path) -> tuple[dict[str, str], str | None]:
+    env = {**os.environ, "DAIHOI_DATA_DIR": str(workdir), "DAIHOI_SECRET_KEY": secrets.token_urlsafe(40)}
+    env.pop("DAIHOI_USE_TEST_DATABASE", None)
+    env.pop("DATABASE_URL", None)
+    dbname = None
+    if db == "postgres":
+        import psycopg
+
+        dbname = f"daihoi_bench_{os.getpid()}"
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+        env["DATABASE_URL"] = f"{PG}/{dbname}"
+    return env, dbname
+
+
+def drop_database(dbname: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+def seed(voters: int) -> dict[str, Any]:
+    """A congress in session with `voters` delegates checked in, an open election, and sessions."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from daihoi.congress.access import delegate_session_key
+    from daihoi.congress.models import Congress, Delegate, Organization, StaffRole
+    from daihoi.voting.models import Candidate, CountingMember, Election
+
+    org = Organization.objects.create(name="Đảng bộ phường Thử", code="bench", member_count=voters * 7)
+    congress = Congress.objects.create(
+        organization=org,
+        slug="bench-evote",
+        name="Đại hội đại biểu Đảng bộ phường Thử lần thứ XV",
+        ordinal=15,
+        term_start=2020,
+        term_end=2025,
+        starts_on=dt.date(2020, 6, 20),
+        ends_on=dt.date(2020, 6, 21),
+        state=Congress.State.IN_SESSION,
+        total_seats=voters,
+        is_electronic_voting_enabled=True,
+    )
+    now = timezone.now()
+    Delegate.objects.bulk_create(
+        Delegate(
+            congress=congress,
+            number=n,
+            full_name=f"Đại biểu {n}",
+            search_name=f"dai bieu {n}",
+            credential=Delegate.Credential.ACCEPTED,
+            attendance=Delegate.Attendance.PRESENT,
+            checked_in_at=now,
+        )
+        for n in range(1, voters + 1)
+    )
+    delegates = list(Delegate.objects.filter(congress=congress).order_by("number"))
+    election = Election.objects.create(
+        congress=congress,
+        title="Bầu Ban Chấp hành Đảng bộ khóa XVI",
+        seats=SEATS,
+        status=Election.Status.OPEN,
+        allows_electronic=True,
+        base=voters,
+        present_at_vote=voters,
+        opened_at=now,
+    )
+    Candidate.objects.bulk_create(
+        Candidate(
+            election=election,
+            code=f"c{i:02d}",
+            full_name=f"Ứng cử viên {i}",
+            status=Candidate.Status.ON_LIST,
+            ballot_position=i,
+        )
+        for i in range(1, CANDIDATES + 1)
+    )
+    CountingMember.objects.create(election=election, delegate=delegates[-1], is_head=True)
+    store = SessionStore()
+    expire = now + dt.timedelta(days=1)
+    keys = [secrets.token_hex(16) for _ in delegates]
+    Session.objects.bulk_create(
+        Session(
+            session_key=key,
+            session_data=store.encode({delegate_session_key(congress.pk): d.pk}),
+            expire_date=expire,
+        )
+        for key, d in zip(keys, delegates, strict=True)
+    )
+    chair = get_user_model().objects.create_user(username="bench-chair", password=secrets.token_urlsafe(12))
+    StaffRole.objects.create(user=chair, congress=congress, role=StaffRole.Role.PRESIDIUM)
+    chair_key = secrets.token_hex(16)
+    Session.objects.create(
+        session_key=chair_key,
+        session_data=store.encode(
+            {
+                SESSION_KEY: str(chair.pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: chair.get_session_auth_hash(),
+            }
+        ),
+        expire_date=expire,
+    )
+    return {
+        "slug": congress.slug,
+        "election": election.pk,
+        "token": congress.screen_token,
+        "voters": [(d.number, key) for d, key in zip(delegates, keys, strict=True)],
+        "chair": chair_key,
+    }
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "daihoi.cli", "serve", "--port", str(port), "--quiet"],
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()  # noqa: S310 - loopback
+            return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                proc.kill()
+                raise SystemExit(f"the server did not start:\n{err}") from None
+            time.sleep(0.1)
+
+
+async def screen(
+    url: str, origin: str, election: int, ready: asyncio.Event, seen: list[float], stop: asyncio.Event
+) -> None:
+    """One projector: records when the pushed state first shows the election closed."""
+    from websockets.asyncio.client import connect
+
+    async with connect(url, origin=origin, max_size=None, ping_interval=None) as ws:
+        first = True
+        async for message in ws:
+            if first:
+                ready.set()
+                first = False
+            if '"closed"' in message or '"certified"' in message:
+                state = json.loads(message).get("state") or {}
+                current = state.get("election") or {}
+                if current.get("id") == election and current.get("status") in ("closed", "certified"):
+                    seen.append(time.monotonic())
+                    break
+            if stop.is_set():
+                break
+
+
+async def run(port: int, setup: dict[str, Any], screens: int, within: float) -> dict[str, Any]:
+    import httpx
+
+    base = f"http://127.0.0.1:{port}"
+    slug, election = setup["slug"], setup["election"]
+    ws_url = f"ws://127.0.0.1:{port}/ws/c/{slug}/live/?screen={setup['token']}"
+    seen: list[float] = []
+    stop = asyncio.Event()
+    readies = [asyncio.Event() for _ in range(screens)]
+    screen_tasks = [asyncio.create_task(screen(ws_url, base, election, r, seen, stop)) for r in readies]
+    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), timeout=60)
+
+    cast_url = f"/c/{slug}/me/elections/{election}/cast.json"
+    rnd = random.Random(2020)
+    codes = [f"c{i:02d}" for i in range(1, CANDIDATES + 1)]
+    latencies: list[float] = []
+    errors: list[str] = []
+    acknowledged: list[int] = []
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) as http:
+        voters = setup["voters"]
+        start = time.monotonic()
+
+        async def vote(i: int, number: int, session_key: str) -> None:
+            await asyncio.sleep(max(0.0, start + within * i / len(voters) - time.monotonic()))
+            body = {"nonce": secrets.token_urlsafe(16), "kept": rnd.sample(codes, rnd.randint(10, SEATS))}
+            headers = {"Cookie": f"sessionid={session_key}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
+            t0 = time.perf_counter()
+            try:
+                r = await http.post(cast_url, json=body, headers=headers)
+            except httpx.HTTPError as error:
+                errors.append(f"{number}: {type(error).__name__}")
+                return
+            latencies.append((time.perf_counter() - t0) * 1000)
+            if r.status_code == 200 and r.json().get("ok"):
+                acknowledged.append(number)
+            else:
+                errors.append(f"{number}: {r.status_code} {r.text[:120]}")
+
+        await asyncio.gather(*(vote(i, n, k) for i, (n, k) in enumerate(voters)))
+        cast_seconds = time.monotonic() - start
+
+        close_headers = {"Cookie": f"sessionid={setup['chair']}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
+        closed_at = time.monotonic()
+        r = await http.post(f"/c/{slug}/elections/{election}/close/", headers=close_headers)
+        if r.status_code >= 400:
+            errors.append(f"close: {r.status_code} {r.text[:200]}")
+    try:
+        await asyncio.wait_for(asyncio.gather(*screen_tasks), timeout=30)
+    except TimeoutError:
+        errors.append(f"only {len(seen)} of {screens} screens showed the close within 30 s")
+    stop.set()
+    for t in screen_tasks:
+        t.cancel()
+    latencies.sort()
+    return {
+        "latencies": latencies,
+        "errors": errors,
+        "acknowledged": acknowledged,
+        "cast_seconds": cast_seconds,
+        "close_to_screens_ms": (max(seen) - closed_at) * 1000 if seen and len(seen) == screens else None,
+    }
+
+
+def count_lost(election: int, acknowledged: list[int]) -> tuple[int, int, int]:
+    from daihoi.voting.models import ElectionParticipation, ElectronicBallot
+
+    voted = set(
+        ElectionParticipation.objects.filter(election_id=election).values_list("delegate__number", flat=True)
+    )
+    participations = ElectionParticipation.objects.filter(election_id=election).count()
+    ballots = ElectronicBallot.objects.filter(election_id=election).count()
+    return len(set(acknowledged) - voted), participations, ballots
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voters", type=int, default=2000)
+    parser.add_argument("--screens", type=int, default=50)
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--within", type=float, default=10.0, help="seconds over which the ballots arrive")
+    args = parser.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="daihoi-evote-"))
+    env, dbname = prepare_environment(args.db, workdir)
+    os.environ.clear()
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "daihoi.web.settings"
+    server = None
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        setup = seed(args.voters)
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        server = start_server(env, port)
+        print(
+            f"daihoi serve on 127.0.0.1:{port}, {args.db}; {args.voters} voters over {args.within:g} s, {args.screens} screens"
+        )
+        out = asyncio.run(run(port, setup, args.screens, args.within))
+        lost, participations, ballots = count_lost(setup["election"], out["acknowledged"])
+        lat = out["latencies"]
+        p50, p99 = percentile(lat, 50), percentile(lat, 99)
+        for line in out["errors"][:10]:
+            print("error:", line)
+        print(f"cast: {len(out['acknowledged'])} acknowledged in {out['cast_seconds']:.2f} s")
+        print(
+            f"acknowledgement latency: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {lat[-1] if lat else float('nan'):.1f} ms"
+        )
+        print(
+            f"errors: {len(out['errors'])}; lost: {lost}; stored: {participations} participations, {ballots} ballots"
+        )
+        close_ms = out["close_to_screens_ms"]
+        print(
+            f"close → closed state on all {args.screens} screens: {close_ms if close_ms is None else round(close_ms, 1)} ms"
+        )
+        result = {
+            "voters": args.voters,
+            "screens": args.screens,
+            "db": args.db,
+            "p50_ms": round(p50, 1),
+            "p99_ms": round(p99, 1),
+            "errors": len(out["errors"]),
+            "lost": lost,
+            "close_to_screens_ms": None if close_ms is None else round(close_ms, 1),
+        }
+        print(json.dumps(result))
+        return 0 if not out["errors"] and not lost and participations == ballots else 1
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        if dbname:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(dbname)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    raise SystemExit(main())
