@@ -34,6 +34,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    # Browser tests last: Playwright's sync API leaves an event loop on the main thread, which makes
+    # later `async_to_sync` calls (channels tests) refuse to run.
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
 
 
 @pytest.fixture(scope="session")
