@@ -239,3 +239,15 @@ def test_casting_into_another_congresss_election_is_refused():
     missing = reverse("delegate_ballot_cast", args=[election.congress.slug, 999_999_999])
     assert post_json(delegate, missing, {"nonce": nonce(1), "kept": []}).status_code == 404
     assert not ElectronicBallot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_delegates_voting_page_links_to_the_open_ballot_and_the_chair_to_who_has_not_voted():
+    election = open_election()
+    page = as_delegate(election, 1).get(reverse("delegate_motions", args=[election.congress.slug]))
+    assert ballot_url(election) in page.content.decode()
+    chair = login_as(Client(), election.congress, Role.PRESIDIUM)
+    detail = chair.get(reverse("election_detail", args=[election.congress.slug, election.pk]))
+    assert (
+        reverse("election_not_voted", args=[election.congress.slug, election.pk]) in detail.content.decode()
+    )
