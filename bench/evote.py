@@ -158,7 +158,22 @@ def seed(voters: int) -> dict[str, Any]:
         ),
         expire_date=expire,
     )
+    clerk = get_user_model().objects.create_user(username="bench-clerk", password=secrets.token_urlsafe(12))
+    StaffRole.objects.create(user=clerk, congress=congress, role=StaffRole.Role.COUNTING)
+    clerk_key = secrets.token_hex(16)
+    Session.objects.create(
+        session_key=clerk_key,
+        session_data=store.encode(
+            {
+                SESSION_KEY: str(clerk.pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: clerk.get_session_auth_hash(),
+            }
+        ),
+        expire_date=expire,
+    )
     return {
+        "clerk": clerk_key,
         "slug": congress.slug,
         "election": election.pk,
         "token": congress.screen_token,
@@ -189,25 +204,32 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 
 async def screen(
-    url: str, origin: str, election: int, ready: asyncio.Event, seen: list[float], stop: asyncio.Event
+    url: str, origin: str, election: int, ready: asyncio.Event, closed: list[float], shown: list[float]
 ) -> None:
-    """One projector: records when the pushed state first shows the election closed."""
+    """One projector: records when the pushed state first shows the election closed, then its result."""
     from websockets.asyncio.client import connect
 
     async with connect(url, origin=origin, max_size=None, ping_interval=None) as ws:
-        first = True
+        seen_closed = False
         async for message in ws:
-            if first:
-                ready.set()
-                first = False
-            if '"closed"' in message or '"certified"' in message:
-                state = json.loads(message).get("state") or {}
-                current = state.get("election") or {}
+            ready.set()
+            if not seen_closed and ('"closed"' in message or '"certified"' in message):
+                current = (json.loads(message).get("state") or {}).get("election") or {}
                 if current.get("id") == election and current.get("status") in ("closed", "certified"):
-                    seen.append(time.monotonic())
-                    break
-            if stop.is_set():
-                break
+                    closed.append(time.monotonic())
+                    seen_closed = True
+            if seen_closed and '"result"' in message:
+                result = (json.loads(message).get("state") or {}).get("result") or {}
+                if result.get("election") == election:
+                    shown.append(time.monotonic())
+                    return
+
+
+async def wait_for(condition: Any, seconds: float) -> None:
+    """Wait (bounded) until `condition()` holds."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.002)
 
 
 async def run(port: int, setup: dict[str, Any], screens: int, within: float) -> dict[str, Any]:
@@ -217,9 +239,9 @@ async def run(port: int, setup: dict[str, Any], screens: int, within: float) -> 
     slug, election = setup["slug"], setup["election"]
     ws_url = f"ws://127.0.0.1:{port}/ws/c/{slug}/live/?screen={setup['token']}"
     seen: list[float] = []
-    stop = asyncio.Event()
+    shown: list[float] = []
     readies = [asyncio.Event() for _ in range(screens)]
-    screen_tasks = [asyncio.create_task(screen(ws_url, base, election, r, seen, stop)) for r in readies]
+    screen_tasks = [asyncio.create_task(screen(ws_url, base, election, r, seen, shown)) for r in readies]
     await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), timeout=60)
 
     cast_url = f"/c/{slug}/me/elections/{election}/cast.json"
@@ -257,11 +279,21 @@ async def run(port: int, setup: dict[str, Any], screens: int, within: float) -> 
         r = await http.post(f"/c/{slug}/elections/{election}/close/", headers=close_headers)
         if r.status_code >= 400:
             errors.append(f"close: {r.status_code} {r.text[:200]}")
-    try:
-        await asyncio.wait_for(asyncio.gather(*screen_tasks), timeout=30)
-    except TimeoutError:
+        await wait_for(lambda: len(seen) == screens, 30)
+        # The counting committee certifies (no paper ballots issued here) and releases the result.
+        clerk = {"Cookie": f"sessionid={setup['clerk']}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
+        counted_at = time.monotonic()
+        for step, data in (("count/issued/", {"issued": "0"}), ("certify/", {}), ("release/", {})):
+            if step == "release/":
+                released_at = time.monotonic()
+            r = await http.post(f"/c/{slug}/elections/{election}/{step}", data=data, headers=clerk)
+            if r.status_code >= 400:
+                errors.append(f"{step}: {r.status_code} {r.text[:200]}")
+        await wait_for(lambda: len(shown) == screens, 30)
+    if len(seen) < screens:
         errors.append(f"only {len(seen)} of {screens} screens showed the close within 30 s")
-    stop.set()
+    if len(shown) < screens:
+        errors.append(f"only {len(shown)} of {screens} screens showed the result within 30 s")
     for t in screen_tasks:
         t.cancel()
     latencies.sort()
@@ -271,6 +303,12 @@ async def run(port: int, setup: dict[str, Any], screens: int, within: float) -> 
         "acknowledged": acknowledged,
         "cast_seconds": cast_seconds,
         "close_to_screens_ms": (max(seen) - closed_at) * 1000 if seen and len(seen) == screens else None,
+        "release_to_screens_ms": (max(shown) - released_at) * 1000
+        if shown and len(shown) == screens
+        else None,
+        "certify_and_release_ms": (max(shown) - counted_at) * 1000
+        if shown and len(shown) == screens
+        else None,
     }
 
 
@@ -331,6 +369,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"close → closed state on all {args.screens} screens: {close_ms if close_ms is None else round(close_ms, 1)} ms"
         )
+        release_ms, counted_ms = out["release_to_screens_ms"], out["certify_and_release_ms"]
+        print(
+            "count + certify + release → result on all screens: "
+            f"{counted_ms if counted_ms is None else round(counted_ms, 1)} ms "
+            f"(release → result: {release_ms if release_ms is None else round(release_ms, 1)} ms)"
+        )
         result = {
             "voters": args.voters,
             "screens": args.screens,
@@ -340,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             "errors": len(out["errors"]),
             "lost": lost,
             "close_to_screens_ms": None if close_ms is None else round(close_ms, 1),
+            "release_to_screens_ms": None if release_ms is None else round(release_ms, 1),
         }
         print(json.dumps(result))
         return 0 if not out["errors"] and not lost and participations == ballots else 1
