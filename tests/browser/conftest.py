@@ -54,7 +54,13 @@ def free_port() -> int:
 def server_url(django_db_setup: None, django_db_blocker: object) -> Iterator[str]:
     """A daphne server in its own process, on the test database."""
     port = free_port()
-    env = {**os.environ, "DAIHOI_USE_TEST_DATABASE": "true", "PYTHONUNBUFFERED": "1"}
+    # The server merges live pushes as in the hall, so the browser tests see that path too.
+    env = {
+        **os.environ,
+        "DAIHOI_USE_TEST_DATABASE": "true",
+        "PYTHONUNBUFFERED": "1",
+        "DAIHOI_LIVE_COALESCE_SECONDS": "0.1",
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "daihoi.cli", "serve", "--port", str(port), "--quiet"],
