@@ -12,7 +12,7 @@ from daihoi.congress.access import SYSTEM, Role, delegate_session_key
 from daihoi.congress.actions.setup import allocate_congress_seats
 from daihoi.congress.models import Congress
 from daihoi.congress.views.auth import normalize_code
-from daihoi.congress.views.dashboard import safe_url
+from daihoi.congress.views.dashboard import feature_links, safe_url
 from tests.factories import PASSWORD, login_as, make_congress, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +219,18 @@ def test_a_delegate_signed_in_by_card_is_sent_from_home_to_the_delegate_page():
     assert response.status_code == 302
     expected = safe_url("delegate_home", congress.slug)
     assert response["Location"] == (expected or f"{reverse('login')}?next=/")
+
+
+@pytest.mark.parametrize(
+    "role", [Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.CREDENTIALS, Role.COUNTING]
+)
+def test_every_dashboard_link_opens_for_the_role_that_sees_it(role):
+    congress = make_congress(delegates=3)
+    client = login_as(Client(), congress, role)
+    links = feature_links(congress, frozenset({role}))
+    assert links, "each staff role sees at least one feature"
+    for link in links:
+        if link["name"] == "screen":
+            continue  # the projector's link carries the token and is opened by the screen, not the user
+        status = client.get(link["url"]).status_code
+        assert status == 200, f"{role} sees {link['name']} but gets {status}"

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -33,41 +33,54 @@ def safe_url(name: str, *args: Any, **kwargs: Any) -> str | None:
 class Feature:
     name: str
     label: Any
-    roles: frozenset[str]
+    # Who is shown the link when the view's own gate does not say it: the screen's view admits only
+    # the screen token, and the staff who may hand that token to a projector are named here.
+    shown_to: frozenset[str] | None = None
     needs_token: bool = False
 
 
-_O, _P, _S, _C, _K = Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.CREDENTIALS, Role.COUNTING
-
-# What each staff role finds on the dashboard. Names another feature has not registered yet are omitted.
+# The dashboard's links, in order. Who sees each is read from the gate of the view it links to
+# (`congress_view` marks the view with its roles), so access is stated once. Names another feature
+# has not registered yet are omitted.
 FEATURES: tuple[Feature, ...] = (
-    Feature("setup", gettext_lazy("Thiết lập đại hội, phân bổ đại biểu"), frozenset({_O})),
-    Feature("roll", gettext_lazy("Danh sách đại biểu"), frozenset({_O, _C, _P, _S})),
-    Feature("guests", gettext_lazy("Khách mời"), frozenset({_O})),
-    Feature("cards_pdf", gettext_lazy("In thẻ đại biểu"), frozenset({_O})),
-    Feature("credentials", gettext_lazy("Thẩm tra tư cách đại biểu"), frozenset({_C, _O})),
-    Feature("credentials_report", gettext_lazy("Báo cáo thẩm tra tư cách"), frozenset({_C, _O, _P})),
-    Feature("desk", gettext_lazy("Bàn điểm danh"), frozenset({_O, _C})),
-    Feature("board", gettext_lazy("Bảng điểm danh"), frozenset({_O, _P, _S, _C, _K})),
-    Feature("agenda_manage", gettext_lazy("Điều hành chương trình"), frozenset({_P, _O, _S})),
-    Feature("speakers_manage", gettext_lazy("Đăng ký phát biểu"), frozenset({_P, _S, _O})),
-    Feature("screen", gettext_lazy("Màn hình chiếu"), frozenset({_O, _P, _S}), needs_token=True),
-    Feature("motion_list", gettext_lazy("Biểu quyết"), frozenset({_P, _O, _S})),
-    Feature("election_list", gettext_lazy("Bầu cử"), frozenset({_P, _O, _S, _K})),
-    Feature("electronic_voting", gettext_lazy("Bỏ phiếu điện tử (P20)"), frozenset({_O})),
+    Feature("setup", gettext_lazy("Thiết lập đại hội, phân bổ đại biểu")),
+    Feature("roll", gettext_lazy("Danh sách đại biểu")),
+    Feature("guests", gettext_lazy("Khách mời")),
+    Feature("cards_pdf", gettext_lazy("In thẻ đại biểu")),
+    Feature("credentials", gettext_lazy("Thẩm tra tư cách đại biểu")),
+    Feature("credentials_report", gettext_lazy("Báo cáo thẩm tra tư cách")),
+    Feature("desk", gettext_lazy("Bàn điểm danh")),
+    Feature("board", gettext_lazy("Bảng điểm danh")),
+    Feature("agenda_manage", gettext_lazy("Điều hành chương trình")),
+    Feature("speakers_manage", gettext_lazy("Đăng ký phát biểu")),
+    Feature(
+        "screen",
+        gettext_lazy("Màn hình chiếu"),
+        shown_to=frozenset({Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT}),
+        needs_token=True,
+    ),
+    Feature("motion_list", gettext_lazy("Biểu quyết")),
+    Feature("election_list", gettext_lazy("Bầu cử")),
+    Feature("electronic_voting", gettext_lazy("Bỏ phiếu điện tử (P20)")),
 )
 
 
-def feature_links(congress: Congress, roles: frozenset[str]) -> list[dict[str, Any]]:
+def feature_links(
+    congress: Congress, roles: frozenset[str], features: tuple[Feature, ...] = FEATURES
+) -> list[dict[str, Any]]:
+    """The links among `features` that `roles` may open, as the linked views' gates say."""
     links = []
-    for feature in FEATURES:
-        if not feature.roles & roles:
-            continue
+    for feature in features:
         if feature.needs_token:
             url = safe_url(feature.name, slug=congress.slug, token=congress.screen_token)
         else:
             url = safe_url(feature.name, congress.slug)
-        if url is not None:
+        if url is None:
+            continue
+        allowed = feature.shown_to
+        if allowed is None:
+            allowed = getattr(resolve(url).func, "daihoi_roles", frozenset())
+        if allowed & roles:
             links.append({"name": feature.name, "label": feature.label, "url": url})
     return links
 

@@ -25,34 +25,29 @@ from daihoi.congress.cards import render_cards_pdf
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
 from daihoi.congress.names import search_key
-from daihoi.congress.views.dashboard import Feature
+from daihoi.congress.views.dashboard import Feature, feature_links
 
 _O, _P, _S, _C = Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.CREDENTIALS
 OPEN_STATES = {Congress.State.PREPARATION, Congress.State.IN_SESSION}
 MAX_PROBLEMS_SHOWN = 500
 
-# The links of the roll pages, shown to the roles the gate lets in.
+# The links of the roll pages; each is shown to the roles its view's gate lets in.
 ROLL_LINKS: tuple[Feature, ...] = (
-    Feature("dashboard", gettext_lazy("Bảng điều khiển"), frozenset(Role.STAFF)),
-    Feature("roll", gettext_lazy("Danh sách đại biểu"), frozenset({_O, _C, _P, _S})),
-    Feature("roll_import", gettext_lazy("Nhập danh sách"), frozenset({_O})),
-    Feature("roll_export", gettext_lazy("Xuất Excel"), frozenset({_O})),
-    Feature("guests", gettext_lazy("Khách mời"), frozenset({_O})),
-    Feature("credentials", gettext_lazy("Thẩm tra tư cách"), frozenset({_C, _O})),
-    Feature("credentials_report", gettext_lazy("Báo cáo thẩm tra"), frozenset({_C, _O, _P, _S})),
-    Feature("cards_pdf", gettext_lazy("In thẻ"), frozenset({_O})),
+    Feature("dashboard", gettext_lazy("Bảng điều khiển")),
+    Feature("roll", gettext_lazy("Danh sách đại biểu")),
+    Feature("roll_import", gettext_lazy("Nhập danh sách")),
+    Feature("roll_export", gettext_lazy("Xuất Excel")),
+    Feature("guests", gettext_lazy("Khách mời")),
+    Feature("credentials", gettext_lazy("Thẩm tra tư cách")),
+    Feature("credentials_report", gettext_lazy("Báo cáo thẩm tra")),
+    Feature("cards_pdf", gettext_lazy("In thẻ")),
 )
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     congress: Congress = request.congress  # type: ignore[attr-defined]
     roles = request.actor.roles  # type: ignore[attr-defined]
-    # Which links to show; the gate on each view decides what is allowed.
-    links = [
-        {"name": f.name, "label": f.label, "url": reverse(f.name, args=[congress.slug])}
-        for f in ROLL_LINKS
-        if f.roles & roles
-    ]
+    links = feature_links(congress, roles, ROLL_LINKS)
     return {"congress": congress, "links": links, "current": request.resolver_match.url_name, **extra}
 
 
