@@ -1,0 +1,92 @@
+"""A motion in the hall: the chair opens an electronic vote, delegates answer on their phones, the
+projector shows how many have answered (never what), then the result once the chair closes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, expect
+
+from daihoi.congress.access import Role
+from daihoi.congress.models import Delegate
+from tests.factories import PASSWORD, make_congress, make_staff
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+PHONE = {
+    "viewport": {"width": 360, "height": 640},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+def sign_in(page: Page, server_url: str, username: str) -> None:
+    page.goto(server_url + reverse("login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator(".topbar")).to_be_visible()
+
+
+def axe_violations(page: Page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_delegates_answer_on_phones_and_the_screen_shows_the_count_then_the_result(
+    server_url: str, browser: Browser
+):
+    congress = make_congress(delegates=3, guests=1)
+    congress.delegates.update(attendance=Delegate.Attendance.PRESENT)
+    chair_user = make_staff(congress, Role.PRESIDIUM)
+    slug = congress.slug
+
+    chair = browser.new_context().new_page()
+    sign_in(chair, server_url, chair_user.username)
+    chair.goto(server_url + reverse("motion_list", args=[slug]))
+    chair.fill("#motion-title", "Thông qua Quy chế làm việc của Đại hội")
+    chair.select_option("#motion-method", "electronic")
+    chair.click("text=Tạo nội dung biểu quyết")
+    chair.click("text=Bắt đầu biểu quyết")
+    expect(chair.locator("[data-field=status]")).to_have_text("Đang biểu quyết")
+
+    screen = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    screen.goto(server_url + reverse("screen", args=[slug, congress.screen_token]))
+    motion_on_screen = screen.locator('#voting-screen [data-voting-section="motion"]')
+    expect(motion_on_screen.locator(".voting-progress")).to_have_text("0/3 đã biểu quyết")
+
+    phones = []
+    for number, answer in ((1, "Tán thành"), (2, "Tán thành")):
+        delegate = congress.delegates.get(number=number)
+        phone = browser.new_context(**PHONE).new_page()
+        phone.goto(server_url + reverse("delegate_card", args=[delegate.code]))
+        phone.goto(server_url + reverse("delegate_motions", args=[slug]))
+        expect(phone.locator("#motion-title")).to_have_text("Thông qua Quy chế làm việc của Đại hội")
+        if number == 1:
+            assert axe_violations(phone) == []
+            box = phone.get_by_role("button", name="Tán thành", exact=True).bounding_box()
+            assert box is not None and box["height"] >= 44  # large enough for elderly delegates
+        phone.get_by_role("button", name=answer, exact=True).click()
+        expect(phone.get_by_role("status")).to_contain_text("Đã ghi nhận biểu quyết của đồng chí.")
+        expect(phone.locator("[data-voted]")).to_be_visible()
+        phones.append(phone)
+        expect(motion_on_screen.locator(".voting-progress")).to_have_text(f"{number}/3 đã biểu quyết")
+
+    # The screen never shows what anyone answered while the vote is open.
+    assert "Tán thành" not in motion_on_screen.inner_text()
+    expect(chair.locator("[data-field=voted]")).to_have_text("2/3")
+
+    chair.click("text=Kết thúc biểu quyết")
+    expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
+    expect(motion_on_screen.locator("[data-field=verdict]")).to_have_text("Thông qua")
+    expect(motion_on_screen.locator("[data-field=yes]")).to_have_text("2")
+    expect(motion_on_screen).to_contain_text("66.67% của N")
+
+    # The delegate's page now lists the motion as answered, secretly: that they voted, not what.
+    phones[0].reload()
+    expect(phones[0].locator("#motion-history")).to_contain_text("đã biểu quyết (kín)")
+    expect(phones[0].locator("#motion-history")).not_to_contain_text("Tán thành")
