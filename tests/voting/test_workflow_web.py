@@ -231,3 +231,13 @@ def test_the_watchers_see_the_election_page_but_not_its_controls(congress, chair
     page = clerk.get(url("election_detail", congress, e.pk))
     assert page.status_code == 200 and page.context["may_manage"] is False
     assert url("election_open", congress, e.pk) not in page.content.decode()
+
+
+def test_P3_the_chair_is_warned_before_a_vote_no_motion_can_pass(congress, chair):
+    Delegate.objects.filter(congress=congress, number__gt=15).update(
+        attendance=Delegate.Attendance.NOT_ARRIVED
+    )
+    chair.post(url("motion_create", congress), {"title": "Quy chế"})
+    motion = Motion.objects.get(congress=congress)
+    page = chair.get(url("motion_detail", congress, motion.pk)).content.decode()
+    assert 'data-code="majority_impossible"' in page and "(15)" in page and "(30)" in page

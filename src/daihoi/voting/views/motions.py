@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from daihoi.congress.access import Role, congress_view
+from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
 from daihoi.voting.actions import motions as actions
@@ -93,6 +94,8 @@ def motion_detail(request: HttpRequest, slug: str, motion_id: int) -> HttpRespon
             "state": motion_state(motion, congress),
             "present": actions.present_voters(congress),
             "base": actions.congress_base(congress),
+            # P3: when 2 × present ≤ N no motion can pass; the presidium must see it before the vote.
+            "quorum_warnings": [w.message for w in attendance(congress).quorum.warnings],
             "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
         },
     )
