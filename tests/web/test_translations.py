@@ -190,7 +190,7 @@ def test_the_compiled_mo_matches_the_po(messages: list[Entry]):
     [
         (
             "login",
-            ["Sign-in for the Organizing Committee and the committees", "Username", "Password", "Sign in"],
+            ["Sign-in for the Organizing Committee and subcommittees", "Username", "Password", "Sign in"],
             ["Đăng nhập dành cho ban tổ chức và các tiểu ban", "Tên đăng nhập", "Mật khẩu"],
         ),
         (
