@@ -38,8 +38,10 @@ def database_from_url(url: str) -> dict[str, object]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
-        # Keep connections between requests: a new one per check-in costs more than the check-in.
-        "CONN_MAX_AGE": 60,
+        # Not kept between requests: under daphne each request runs in a thread of its own (Django's
+        # ThreadSensitiveContext), so a kept connection is never reused and stays open in a dead thread;
+        # a burst of 2,000 ballots then exhausted PostgreSQL's 100 connections and hung the server.
+        "CONN_MAX_AGE": 0,
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": f"test_{name}_daihoi"},
     }
