@@ -87,6 +87,9 @@ def test_delegates_answer_on_phones_and_the_screen_shows_the_count_then_the_resu
     expect(motion_on_screen).to_contain_text("66.67% của N")
 
     # The delegate's page now lists the motion as answered, secretly: that they voted, not what.
-    phones[0].reload()
-    expect(phones[0].locator("#motion-history")).to_contain_text("đã biểu quyết (kín)")
-    expect(phones[0].locator("#motion-history")).not_to_contain_text("Tán thành")
+    # A fresh tab of the same phone: the open page refreshes itself on live updates, and a reload
+    # from the test racing that refresh detaches the page.
+    history_page = phones[0].context.new_page()
+    history_page.goto(server_url + reverse("delegate_motions", args=[slug]))
+    expect(history_page.locator("#motion-history")).to_contain_text("đã biểu quyết (kín)")
+    expect(history_page.locator("#motion-history")).not_to_contain_text("Tán thành")
