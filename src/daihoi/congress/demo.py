@@ -3,12 +3,17 @@
 165 delegates (15 ex officio from the outgoing executive committee, 150 elected by 20 cells
 holding 1,100 members, allocated by the rules core), 6 guests, a two-day agenda and staff logins.
 Names, dates of birth and card codes are synthetic and deterministic (a seeded random).
+
+Apps built on this one add their part of the demo with `register_part` (the voting app: its two
+elections), so this module never imports them; each part is loaded and cleared in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -197,15 +202,38 @@ def _phone(rng: random.Random) -> str:
     return f"09{rng.randint(0, 99_999_999):08d}"
 
 
+@dataclass(frozen=True)
+class DemoPart:
+    """What another app adds to the demo congress. `load` runs once the congress is in session; `clear`
+    deletes, before the congress is deleted, the rows whose protected foreign keys would stop the cascade;
+    `describe` gives one line for the command line."""
+
+    load: Callable[[Congress], object]
+    clear: Callable[[Congress], None]
+    describe: Callable[[Congress], str]
+
+
+_parts: dict[str, DemoPart] = {}
+
+
+def register_part(name: str, part: DemoPart) -> None:
+    """Add (or replace) the part `name`; apps call this from their `ready()`."""
+    _parts[name] = part
+
+
 def load_demo(reset: bool = False) -> Congress:
-    """Create the demo congress (all or nothing). If it exists, return it unless `reset` reloads it."""
+    """Create the demo congress with its registered parts (all or nothing). If it exists, return it
+    unless `reset` deletes it with everything of it and loads it afresh."""
     with transaction.atomic():
         existing = Congress.objects.filter(slug=DEMO_SLUG).first()
         if existing is not None and not reset:
             return existing
         if existing is not None:
             _delete(existing)
-        return _load()
+        congress = _load()
+        for part in _parts.values():
+            part.load(congress)
+        return congress
 
 
 def _delete(congress: Congress) -> None:
@@ -217,7 +245,9 @@ def _delete(congress: Congress) -> None:
         obj=congress,
         before={"slug": congress.slug, "delegates": congress.delegates.count()},
     )
-    congress.delete()  # delegates, guests, allocation, agenda and roles go with it
+    for part in _parts.values():
+        part.clear(congress)
+    congress.delete()  # delegates, guests, allocation, agenda, roles and check-ins go with it
     if not organization.congresses.exists():
         Organization.objects.filter(parent=organization).delete()
         organization.delete()
@@ -391,10 +421,11 @@ def _add_staff(congress: Congress) -> None:
 
 
 def describe(congress: Congress) -> str:
-    """One line for the command line."""
-    return _("%(name)s: %(delegates)s đại biểu, %(guests)s khách mời, %(items)s mục chương trình") % {
+    """A line for the command line, and one more for each registered part."""
+    line = _("%(name)s: %(delegates)s đại biểu, %(guests)s khách mời, %(items)s mục chương trình") % {
         "name": congress.name,
         "delegates": congress.delegates.count(),
         "guests": congress.guests.count(),
         "items": congress.agenda.count(),
     }
+    return "\n".join([line, *(part.describe(congress) for part in _parts.values())])

@@ -7,5 +7,6 @@ class VotingConfig(AppConfig):
     verbose_name = _("Biểu quyết và bầu cử")
 
     def ready(self) -> None:
-        # Register the live sections (motion, election) of the public congress state.
-        from daihoi.voting import live_sections  # noqa: F401
+        # Register the live sections (motion, election) of the public congress state, and add the two
+        # elections to the demo congress (`seed_demo` loads and resets them with it).
+        from daihoi.voting import demo, live_sections  # noqa: F401

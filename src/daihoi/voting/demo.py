@@ -6,16 +6,19 @@
 - the delegation to the district congress, 28 official + 2 alternate places allocated from above (A9),
   one ballot, with the committee's list of 32.
 
-Both stay in `preparing`. Call after `daihoi.congress.demo.load_demo` (idempotent: a congress that already
-has elections is left alone).
+Both stay in `preparing`. They are a registered part of `daihoi.congress.demo.load_demo` (the app's
+`ready()` imports this module), so the demo and `seed_demo --reset` load and delete them with the congress.
+`load_demo_elections` is idempotent: a congress that already has elections is left alone.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from daihoi.audit import log as audit
 from daihoi.congress.access import SYSTEM
+from daihoi.congress.demo import DemoPart, register_part
 from daihoi.congress.models import Congress, Delegate
 from daihoi.voting.actions.elections import candidate_facts, create_election
 from daihoi.voting.models import Candidate, Election
@@ -31,16 +34,21 @@ DELEGATION_LIST = 32
 
 def _committee_list(e: Election, people: list[Delegate]) -> None:
     """The outgoing committee's list as prepared before the congress (P6.3), recorded in the audit chain."""
-    for i, d in enumerate(people, start=1):
-        c = Candidate.objects.create(
-            election=e,
-            code=f"n{i:03d}",
-            full_name=d.full_name,
-            delegate=d,
-            source=Candidate.Source.COMMITTEE,
-            status=Candidate.Status.ON_LIST,
-            note=d.position[:300],
-        )
+    listed = Candidate.objects.bulk_create(
+        [
+            Candidate(
+                election=e,
+                code=f"n{i:03d}",
+                full_name=d.full_name,
+                delegate=d,
+                source=Candidate.Source.COMMITTEE,
+                status=Candidate.Status.ON_LIST,
+                note=d.position[:300],
+            )
+            for i, d in enumerate(people, start=1)
+        ]
+    )
+    for c in listed:
         audit.record(
             actor=SYSTEM.label,
             action="candidate.added",
@@ -87,3 +95,32 @@ def load_demo_elections(congress: Congress) -> list[Election]:
         spread = others[::step][: DELEGATION_LIST - len(leaders)]
         _committee_list(delegation, leaders + spread)
     return [committee, delegation]
+
+
+def clear_demo_elections(congress: Congress) -> None:
+    """Delete the congress's elections with all they hold (motions, candidates, counting committee,
+    participations, ballots, paper batches), so that the congress itself can be deleted: a candidate or a
+    counting member protects its delegate, and a next round its previous round, so the latest rounds go
+    first. Run inside the caller's transaction."""
+    elections = Election.objects.filter(congress=congress)
+    for n in sorted(set(elections.values_list("round", flat=True)), reverse=True):
+        elections.filter(round=n).delete()
+
+
+def describe_demo_elections(congress: Congress) -> str:
+    """One line per election for `seed_demo`."""
+    return "\n".join(
+        _("Cuộc bầu cử “%(title)s”: %(status)s, %(candidates)s người trong danh sách")
+        % {
+            "title": e.title,
+            "status": e.get_status_display(),
+            "candidates": e.candidates.filter(status=Candidate.Status.ON_LIST).count(),
+        }
+        for e in Election.objects.filter(congress=congress).order_by("pk")
+    )
+
+
+register_part(
+    "elections",
+    DemoPart(load=load_demo_elections, clear=clear_demo_elections, describe=describe_demo_elections),
+)

@@ -1,4 +1,5 @@
-"""`daihoi seed_demo [--reset]`: load the demo congress (idempotent; --reset reloads it)."""
+"""`daihoi seed_demo [--reset]`: load the demo congress with its registered parts, such as the voting app's
+two elections (idempotent; --reset deletes it with everything voted in it and reloads it, all or nothing)."""
 
 from __future__ import annotations
 
