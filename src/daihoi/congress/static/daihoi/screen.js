@@ -123,6 +123,8 @@
     if (!box) return;
     var shown = Array.prototype.some.call(box.children, function (c) { return !c.hidden; });
     root.setAttribute("data-voting", shown ? "on" : "off");
+    // A long result (many candidates) asks for the whole body of the screen.
+    root.setAttribute("data-voting-wide", shown && box.getAttribute("data-wide") === "yes" ? "yes" : "no");
   }
 
   function render(state) {
@@ -135,12 +137,18 @@
     });
     updateVotingFlag();
     root.setAttribute("data-rendered", String(Date.now()));
+    rendered();
+  }
+
+  // Sections that measure themselves (the result's fit) do it now, with the final layout flags set.
+  function rendered() {
+    root.dispatchEvent(new CustomEvent("daihoi:screen-rendered", {bubbles: true}));
   }
 
   window.DaihoiScreen = {
     register: function (name, fn) {
       renderers[name] = fn;
-      if (last) { try { fn(last[name]); } catch (e) { /* ignore */ } updateVotingFlag(); }
+      if (last) { try { fn(last[name]); } catch (e) { /* ignore */ } updateVotingFlag(); rendered(); }
     },
     state: function () { return last; }
   };

@@ -16,7 +16,7 @@
     abstain: "Không biểu quyết",
     passed: "Thông qua",
     failed: "Không thông qua",
-    ofN: "% của N",
+    ofN: "của N",
     present: "Có mặt",
     eVoted: "đã bỏ phiếu điện tử",
     elected: "Trúng cử",
@@ -73,7 +73,7 @@
       return el("tr", {}, [
         el("th", {text: r[1]}),
         el("td", {"class": "num", "data-field": r[0], text: String(m[r[0]])}),
-        el("td", {"class": "num", text: m[r[0] + "_percent"] + L.ofN})
+        el("td", {"class": "num", text: m[r[0] + "_percent"] + "% " + L.ofN})
       ]);
     });
     node.appendChild(el("table", {"class": "voting-motion-result"}, rows));
@@ -96,20 +96,55 @@
     }
   }
 
+  // The result on the projector fits the screen whatever the number of candidates: from WIDE_FROM names it
+  // takes the whole body in columns (read down, in rank order), and one scale for the whole section
+  // shrinks the type until nothing overflows. Names wrap, never cut: who is who must stay readable.
+  var WIDE_FROM = 12;
+  var ROWS_PER_COLUMN = 14;
+  var MIN_FIT = 0.45;
+
+  function columnsFor(n) {
+    if (n < WIDE_FROM) return 1;
+    return Math.min(3, Math.max(2, Math.ceil(n / ROWS_PER_COLUMN)));
+  }
+
+  var MARKS = {elected: "✔", elected_alternate: "✔", tied: "="};
+
+  function key(kind, text, count) {
+    // The heading of a summary line, drawn as the rows' mark so it doubles as the chart's legend.
+    return el("strong", {"class": "voting-key " + kind}, [
+      el("span", {"class": "voting-mark", "aria-hidden": "true", text: MARKS[kind]}),
+      document.createTextNode(" " + text + (count ? " (" + count + ")" : "") + ": ")
+    ]);
+  }
+
   function renderResult(r, node) {
     node.textContent = "";
-    if (!r) { node.hidden = true; return; }
+    var box = node.parentNode;
+    node.style.removeProperty("--fit");
+    node.removeAttribute("data-fit");
+    node.removeAttribute("data-fit-size");
+    if (!r) {
+      node.hidden = true;
+      if (box) box.removeAttribute("data-wide");
+      return;
+    }
     node.hidden = false;
     node.setAttribute("data-election", r.election);
+    var candidates = r.candidates || [];
+    var columns = columnsFor(candidates.length);
+    node.setAttribute("data-columns", String(columns));
+    if (box) box.setAttribute("data-wide", columns > 1 ? "yes" : "no");
     node.appendChild(el("h2", {text: r.title}));
     var b = r.ballots || {};
-    node.appendChild(el("p", {"class": "muted", text: "N = " + r.base + " · " + L.issued + " " + b.issued + " · " +
-      L.received + " " + b.received + " · " + L.valid + " " + b.valid + " · " + L.invalid + " " + b.invalid}));
-    var chart = el("ol", {"class": "voting-bars", "aria-label": r.title});
-    (r.candidates || []).forEach(function (c) {
+    node.appendChild(el("p", {"class": "muted voting-ballots", text: "N = " + r.base + " · " + L.issued + " " + b.issued +
+      " · " + L.received + " " + b.received + " · " + L.valid + " " + b.valid + " · " + L.invalid + " " + b.invalid}));
+    var chart = el("ol", {"class": "voting-bars", "aria-label": r.title,
+      style: "--rows:" + Math.ceil(candidates.length / columns) + ";--columns:" + columns});
+    candidates.forEach(function (c) {
       var pct = parseFloat(c.percent) || 0;  // display only: the figure shown is the core's string
-      var cls = "voting-bar " + c.result;
-      chart.appendChild(el("li", {"class": cls, "data-candidate": c.id}, [
+      chart.appendChild(el("li", {"class": "voting-bar " + c.result, "data-candidate": c.id, "data-result": c.result}, [
+        el("span", {"class": "voting-mark", "aria-hidden": "true", text: MARKS[c.result] || ""}),
         el("span", {"class": "voting-bar-name", text: c.name}),
         el("span", {"class": "voting-bar-track"}, [
           el("span", {"class": "voting-bar-fill", style: "width:" + Math.min(100, pct) + "%"})
@@ -120,18 +155,71 @@
     node.appendChild(chart);
     if (r.elected && r.elected.length) {
       node.appendChild(el("p", {"class": "voting-elected", "data-field": "elected"},
-        [el("strong", {text: L.elected + ": "}), document.createTextNode(r.elected.join(", "))]));
+        [key("elected", L.elected, r.elected.length), document.createTextNode(r.elected.join(", "))]));
     }
     if (r.elected_alternates && r.elected_alternates.length) {
       node.appendChild(el("p", {"class": "voting-elected", "data-field": "elected-alternates"},
-        [el("strong", {text: L.electedAlternates + ": "}), document.createTextNode(r.elected_alternates.join(", "))]));
+        [key("elected_alternate", L.electedAlternates, r.elected_alternates.length),
+          document.createTextNode(r.elected_alternates.join(", "))]));
     }
     if (r.next_round) {
       var why = r.next_round.reason === "tie" ? L.tie : L.notEnough;
-      node.appendChild(el("p", {"class": "voting-next-round warn", "data-field": "next-round",
-        text: why + " (" + r.next_round.seats + " " + L.seats + "): " + r.next_round.candidates.join(", ")}));
+      var line = el("p", {"class": "voting-next-round warn", "data-field": "next-round"},
+        [document.createTextNode(why + " (" + r.next_round.seats + " " + L.seats + "): " +
+          r.next_round.candidates.join(", "))]);
+      if (r.next_round.reason === "tie") line.insertBefore(el("span", {"class": "voting-mark tied", "aria-hidden": "true",
+        text: MARKS.tied}), line.firstChild);
+      node.appendChild(line);
     }
+    scheduleFit(node);
   }
+
+  function overflows(box, node) {
+    if (box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1) return true;
+    return Array.prototype.some.call(node.querySelectorAll(".voting-bar-name, .voting-bar-figure"), function (n) {
+      return n.scrollWidth > n.clientWidth + 1;
+    });
+  }
+
+  function fitResult(node) {
+    var box = node.parentNode;
+    node.style.removeProperty("--fit");
+    if (node.hidden || !box || !box.clientHeight) {
+      node.removeAttribute("data-fit");
+      node.removeAttribute("data-fit-size");
+      return;
+    }
+    var fit = 1;
+    if (overflows(box, node)) {
+      // Bisect the scale: the largest type at which the panel holds everything.
+      var lo = MIN_FIT, hi = 1;
+      for (var i = 0; i < 9; i++) {
+        var mid = (lo + hi) / 2;
+        node.style.setProperty("--fit", String(mid));
+        if (overflows(box, node)) hi = mid; else lo = mid;
+      }
+      fit = lo;
+      node.style.setProperty("--fit", String(fit));
+    }
+    node.setAttribute("data-fit", fit.toFixed(3));
+    node.setAttribute("data-fit-size", window.innerWidth + "x" + window.innerHeight);  // fitted for this window
+  }
+
+  // The fit runs once the whole state is drawn (the screen shows the voting panel only then): at once when
+  // the screen says so ("daihoi:screen-rendered", in the same task, so no half-fitted state is ever seen),
+  // else before the next paint.
+  var fitPending = null;
+  function flushFit() {
+    if (!fitPending) return;
+    var node = fitPending;
+    fitPending = null;
+    fitResult(node);
+  }
+  function scheduleFit(node) {
+    fitPending = node;
+    if (window.requestAnimationFrame) window.requestAnimationFrame(flushFit); else setTimeout(flushFit, 0);
+  }
+  document.addEventListener("daihoi:screen-rendered", flushFit);
 
   var RENDERERS = {motion: renderMotion, election: renderElection, result: renderResult};
 
@@ -161,13 +249,21 @@
     }});
   }
 
-  // The bar chart's few rules live here so the screen needs no extra stylesheet.
+  // The bar chart's few rules live here so the screen needs no extra stylesheet (the projector's own
+  // sizes and the wide layout are in screen.css).
   var CSS = ".voting-bars{list-style:none;padding:0;margin:0}" +
-    ".voting-bar{display:grid;grid-template-columns:minmax(8em,18em) 1fr auto;gap:.6em;align-items:center;margin:.25em 0}" +
+    ".voting-bar{display:grid;grid-template-columns:1.4em minmax(8em,18em) 1fr auto;gap:.6em;align-items:center;margin:.25em 0}" +
+    ".voting-bar-name{min-width:0;overflow-wrap:anywhere}" +
     ".voting-bar-track{background:#eee;height:1.1em;border-radius:3px;overflow:hidden}" +
     ".voting-bar-fill{display:block;height:100%;background:#9e9e9e}" +
     ".voting-bar.elected .voting-bar-fill{background:#b71c1c}.voting-bar.elected_alternate .voting-bar-fill{background:#f9a825}" +
     ".voting-bar.tied .voting-bar-fill{background:#e65100}.voting-bar.elected .voting-bar-name{font-weight:bold}" +
+    ".voting-mark{display:inline-block;min-width:1.4em;text-align:center;border-radius:.25em;font-weight:bold;line-height:1.3}" +
+    ".voting-mark:empty{visibility:hidden}" +
+    ".voting-mark.elected,.elected>.voting-mark{background:#ffd54f;color:#111}" +
+    ".voting-mark.elected_alternate,.elected_alternate>.voting-mark{box-shadow:inset 0 0 0 .14em #f9a825;color:#f9a825}" +
+    ".voting-mark.tied,.tied>.voting-mark{background:#e65100;color:#fff}" +
+    ".voting-next-round .voting-mark{margin-right:.4em}" +
     ".voting-progress{font-size:2em;font-weight:bold}";
 
   function addStyle() {
@@ -177,10 +273,23 @@
     document.head.appendChild(style);
   }
 
+  // The page may give translated labels as data-l-* attributes on the container (data-l-elected-alternates).
+  function readLabels(root) {
+    Object.keys(L).forEach(function (name) {
+      var value = root.getAttribute("data-l-" + name.replace(/[A-Z]/g, function (ch) { return "-" + ch.toLowerCase(); }));
+      if (value) L[name] = value;
+    });
+  }
+
   function mount() {
     var root = document.getElementById("voting-screen");
     if (!root) return;
+    readLabels(root);
     addStyle();
+    window.addEventListener("resize", function () {
+      var result = root.querySelector('[data-voting-section="result"]');
+      if (result && !result.hidden) fitResult(result);
+    });
     if (window.DaihoiScreen && typeof window.DaihoiScreen.register === "function") {
       Object.keys(RENDERERS).forEach(function (name) {
         window.DaihoiScreen.register(name, function (data) { RENDERERS[name](data, section(root, name)); });
@@ -194,7 +303,7 @@
   }
 
   window.DaihoiVotingScreen = {render: render, renderMotion: renderMotion, renderElection: renderElection,
-    renderResult: renderResult, watchMotion: watchMotion, mount: mount};
+    renderResult: renderResult, fitResult: fitResult, watchMotion: watchMotion, mount: mount};
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
   else mount();
 })();
