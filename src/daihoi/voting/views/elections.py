@@ -21,6 +21,7 @@ from daihoi.congress.models import Congress, Delegate
 from daihoi.voting.actions import elections as actions
 from daihoi.voting.actions.motions import congress_base, present_voters
 from daihoi.voting.models import Candidate, CountingMember, Election, Motion
+from daihoi.voting.views.links import election_links
 
 IN_SESSION = {Congress.State.IN_SESSION}
 MANAGE = (Role.PRESIDIUM, Role.ORGANIZER)
@@ -154,6 +155,7 @@ def election_detail(request: HttpRequest, slug: str, election_id: int) -> HttpRe
             "electronic_allowed": actions.electronic_allowed(congress),
             "sources": [(s, label) for s, label in Candidate.Source.choices if s != Candidate.Source.CARRIED],
             "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
+            "links": election_links(e, request.actor, congress),  # type: ignore[attr-defined]
         },
     )
 

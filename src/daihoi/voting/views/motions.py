@@ -22,6 +22,7 @@ from daihoi.congress.models import Congress
 from daihoi.voting.actions import motions as actions
 from daihoi.voting.live_sections import motion_state
 from daihoi.voting.models import Choice, Motion
+from daihoi.voting.views.links import motion_links
 
 IN_SESSION = {Congress.State.IN_SESSION}
 MANAGE = (Role.PRESIDIUM, Role.ORGANIZER)
@@ -97,6 +98,7 @@ def motion_detail(request: HttpRequest, slug: str, motion_id: int) -> HttpRespon
             # P3: when 2 × present ≤ N no motion can pass; the presidium must see it before the vote.
             "quorum_warnings": [w.message for w in attendance(congress).quorum.warnings],
             "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
+            "links": motion_links(motion, request.actor, congress),  # type: ignore[attr-defined]
         },
     )
 
