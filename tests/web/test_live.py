@@ -55,7 +55,7 @@ def test_the_state_is_published_after_commit_only(layer):
         assert layer.sent == []  # still inside the transaction: nothing is pushed
     assert len(layer.sent) == 1
     group, message = layer.sent[0]
-    assert group == group_name(congress.pk) and message["state"]["attendance"]["present"] == 1
+    assert group == group_name(congress.pk) and live.pushed_state(message)["attendance"]["present"] == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -100,7 +100,7 @@ def test_old_state_plus_the_event_equals_a_fresh_fetch():
 
     event = async_to_sync(scenario)()
     assert event["type"] == "congress.state"
-    pushed = as_json(event["state"])
+    pushed = as_json(live.pushed_state(event))
     assert before["attendance"]["present"] == 0 and pushed["attendance"]["present"] == 1
     assert comparable(pushed) == comparable(clerk.get(url).json())
 

@@ -18,7 +18,7 @@ from daihoi.audit.models import AuditEntry
 from daihoi.congress.access import SYSTEM, Actor, Role
 from daihoi.congress.actions import agenda, speakers
 from daihoi.congress.errors import ActionError
-from daihoi.congress.live import congress_state
+from daihoi.congress.live import congress_state, pushed_state
 from daihoi.congress.models import AgendaItem, Congress, Delegate, SpeakerRequest
 from tests.factories import delegate_client, login_as, make_congress
 
@@ -319,7 +319,7 @@ def test_the_published_state_equals_a_fresh_fetch(congress, django_capture_on_co
 
     class Layer:
         async def group_send(self, group, message):
-            sent.append(message["state"])
+            sent.append(pushed_state(message))
 
     monkeypatch.setattr("daihoi.congress.live.get_channel_layer", lambda: Layer())
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -59,6 +60,18 @@ def entry_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Change:
+    """One entry to append: who did what to which object, with the facts before and after."""
+
+    actor: str
+    action: str
+    congress_id: int | None = None
+    obj: Any = None
+    before: Any = None
+    after: Any = None
+
+
 def record(
     *,
     actor: str,
@@ -69,42 +82,62 @@ def record(
     after: Any = None,
 ) -> AuditEntry:
     """Append one entry to the chain. Call inside the transaction of the change it records."""
+    return record_many([Change(actor, action, congress_id, obj, before, after)])[0]
+
+
+def record_many(changes: Sequence[Change]) -> list[AuditEntry]:
+    """Append entries in the given order, locking the head once (a burst of ballots is one write).
+
+    Call inside the transaction of the changes they record."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside transaction.atomic()")
-    head, _ = AuditHead.objects.get_or_create(id=1)
+    if not changes:
+        return []
+    AuditHead.objects.get_or_create(id=1)
     head = AuditHead.objects.select_for_update().get(id=1)
-    seq = head.seq + 1
-    at = timezone.now()
-    object_type = type(obj).__name__ if obj is not None else ""
-    object_id = str(getattr(obj, "pk", "") or "") if obj is not None else ""
-    before_c, after_c = _canonical(before), _canonical(after)
-    digest = entry_hash(
-        seq=seq,
-        at=at,
-        actor=actor,
-        congress_id=congress_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        before=before_c,
-        after=after_c,
-        prev_hash=head.hash,
-    )
-    entry = AuditEntry.objects.create(
-        seq=seq,
-        at=at,
-        actor=actor,
-        congress_id=congress_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        before=before_c,
-        after=after_c,
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    AuditHead.objects.filter(id=1).update(seq=seq, hash=digest)
-    return entry
+    seq, prev_hash = head.seq, head.hash
+    entries = []
+    for change in changes:
+        seq += 1
+        at = timezone.now()
+        obj = change.obj
+        object_type = type(obj).__name__ if obj is not None else ""
+        object_id = str(getattr(obj, "pk", "") or "") if obj is not None else ""
+        before_c, after_c = _canonical(change.before), _canonical(change.after)
+        digest = entry_hash(
+            seq=seq,
+            at=at,
+            actor=change.actor,
+            congress_id=change.congress_id,
+            action=change.action,
+            object_type=object_type,
+            object_id=object_id,
+            before=before_c,
+            after=after_c,
+            prev_hash=prev_hash,
+        )
+        entries.append(
+            AuditEntry(
+                seq=seq,
+                at=at,
+                actor=change.actor,
+                congress_id=change.congress_id,
+                action=change.action,
+                object_type=object_type,
+                object_id=object_id,
+                before=before_c,
+                after=after_c,
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )
+        prev_hash = digest
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        AuditEntry.objects.bulk_create(entries)
+    AuditHead.objects.filter(id=1).update(seq=seq, hash=prev_hash)
+    return entries
 
 
 @dataclass(frozen=True)

@@ -69,4 +69,4 @@ class CongressConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_json({"type": "pong"})
 
     async def congress_state(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "state", "state": event["state"]})
+        await self.send(text_data=event["text"])  # serialised once for every screen (see live.py)

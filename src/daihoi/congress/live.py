@@ -8,15 +8,20 @@ Screens receive only public facts: never who voted what.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import connections, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import close_old_connections, connections, transaction
 
 from daihoi.congress.models import Congress
 
@@ -38,9 +43,10 @@ def group_name(congress_id: int) -> str:
     return f"congress-{congress_id}"
 
 
-def congress_state(congress: Congress) -> dict[str, Any]:
-    """The public state of the congress, as every screen shows it."""
-    congress.refresh_from_db()
+def congress_state(congress: Congress, *, fresh: bool = False) -> dict[str, Any]:
+    """The public state of the congress, as every screen shows it (`fresh`: just read, not re-read)."""
+    if not fresh:
+        congress.refresh_from_db()
     state: dict[str, Any] = {
         "congress": {"slug": congress.slug, "name": congress.name, "state": congress.state},
     }
@@ -49,8 +55,48 @@ def congress_state(congress: Congress) -> dict[str, Any]:
     return state
 
 
-_pending: set[int] = set()
+# --- pushing --------------------------------------------------------------------------------------
+# One mechanism for every change (a check-in, a ballot, the close of a vote). A burst of commits (60
+# check-ins or 200 ballots a second) must not each rebuild the state and push it to every screen, so
+# pushes are merged: at most one per DAIHOI_LIVE_COALESCE_SECONDS per congress, each built when it is
+# sent, so the last commit of a burst is always shown.
+# - In the server, the merging runs on its event loop (attached by the HTTP handler): the state is built
+#   on one of the request threads and sent from the loop, where the sockets live.
+# - Elsewhere (a command, a test with merging on) a timer thread does the same.
+# - With 0 (the test suite's setting) every commit pushes at once, in the committing thread.
+# Building the state costs some milliseconds of the server's time; under a heavy burst (hundreds of
+# ballots a second) pushes are spaced further, so that they take at most PUSH_SHARE of it.
+PUSH_SHARE = 0.2
+
+_loop: asyncio.AbstractEventLoop | None = None
+_executor: Executor | None = None
+_pending: set[int] = set()  # congresses with a push scheduled; guarded by _pending_lock
 _pending_lock = threading.Lock()
+_quiet_until: dict[int, float] = {}  # congress id -> monotonic time before which no push is built
+
+
+def attach_loop(loop: asyncio.AbstractEventLoop, executor: Executor | None = None) -> None:
+    """The server's event loop (and the pool where the state is built) take over the merged pushes."""
+    global _loop, _executor
+    _loop, _executor = loop, executor
+
+
+def _attached_loop() -> asyncio.AbstractEventLoop | None:
+    loop = _loop
+    return loop if loop is not None and loop.is_running() else None
+
+
+def _message(congress_id: int) -> dict[str, Any]:
+    fresh = Congress.objects.get(pk=congress_id)
+    # Serialised once here: each screen's socket then sends the same text (no copy per screen).
+    text = json.dumps({"type": "state", "state": congress_state(fresh, fresh=True)}, cls=DjangoJSONEncoder)
+    return {"type": "congress.state", "text": text}
+
+
+def pushed_state(message: dict[str, Any]) -> dict[str, Any]:
+    """The state a push message carries (as every screen receives it)."""
+    state: dict[str, Any] = json.loads(message["text"])["state"]
+    return state
 
 
 def _send_state(congress_id: int) -> None:
@@ -58,44 +104,101 @@ def _send_state(congress_id: int) -> None:
     if layer is None:
         return
     try:
-        fresh = Congress.objects.get(pk=congress_id)
-        async_to_sync(layer.group_send)(
-            group_name(congress_id), {"type": "congress.state", "state": congress_state(fresh)}
-        )
+        async_to_sync(layer.group_send)(group_name(congress_id), _message(congress_id))
     except Exception:  # a screen missing one push falls back to polling; the change itself stands
         log.exception("live publish failed for congress %s", congress_id)
 
 
-def _send_coalesced(congress_id: int, delay: float) -> None:
-    """Push once for a burst of commits: 60 check-ins a second become ~10 pushes, each with the
-    state as it stands when it is built, so the last commit of a burst is always shown."""
+def _claim(congress_id: int) -> bool:
+    """True if no push is scheduled for this congress yet (and one is now)."""
     with _pending_lock:
         if congress_id in _pending:
-            return
+            return False
         _pending.add(congress_id)
+        return True
+
+
+def _release(congress_id: int) -> None:
+    """A commit from now on schedules the next push (the one being built may not see it)."""
+    with _pending_lock:
+        _pending.discard(congress_id)
+
+
+def _built(congress_id: int) -> dict[str, Any]:
+    """The push message, noting what building it cost so the next one is spaced to match."""
+    started = time.thread_time()
+    try:
+        return _message(congress_id)
+    finally:
+        cost = time.thread_time() - started
+        _quiet_until[congress_id] = time.monotonic() + cost * (1 / PUSH_SHARE - 1)
+
+
+def _build_in_pool(congress_id: int) -> dict[str, Any]:
+    try:
+        return _built(congress_id)
+    finally:
+        close_old_connections()
+
+
+def _wait(congress_id: int, delay: float) -> float:
+    """Seconds until the next push: the merging delay, or longer after a costly build."""
+    return max(delay, _quiet_until.get(congress_id, 0.0) - time.monotonic())
+
+
+async def _push_from_loop(congress_id: int) -> None:
+    _release(congress_id)
+    try:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        message = await asyncio.get_running_loop().run_in_executor(_executor, _build_in_pool, congress_id)
+        await layer.group_send(group_name(congress_id), message)
+    except Exception:  # a screen missing one push gets the next one, or polls; the change itself stands
+        log.exception("live push failed for congress %s", congress_id)
+
+
+def _schedule_on_loop(loop: asyncio.AbstractEventLoop, congress_id: int, delay: float) -> None:
+    if _claim(congress_id):
+        wait = _wait(congress_id, delay)
+        loop.call_soon_threadsafe(
+            lambda: loop.call_later(wait, lambda: loop.create_task(_push_from_loop(congress_id)))
+        )
+
+
+def _schedule_on_timer(congress_id: int, delay: float) -> None:
+    if not _claim(congress_id):
+        return
 
     def fire() -> None:
-        with _pending_lock:
-            _pending.discard(congress_id)
+        _release(congress_id)
+        layer = get_channel_layer()
         try:
-            _send_state(congress_id)
+            if layer is not None:
+                async_to_sync(layer.group_send)(group_name(congress_id), _built(congress_id))
+        except Exception:  # a screen missing one push falls back to polling; the change itself stands
+            log.exception("live publish failed for congress %s", congress_id)
         finally:
             connections.close_all()  # this timer thread's own connections
 
-    timer = threading.Timer(delay, fire)
+    timer = threading.Timer(_wait(congress_id, delay), fire)
     timer.daemon = True
     timer.start()
 
 
-def publish(congress: Congress) -> None:
-    """Schedule a push of the congress state once the current transaction commits.
+def _after_commit(congress_id: int, delay: float) -> None:
+    loop = _attached_loop()
+    if loop is not None:
+        _schedule_on_loop(loop, congress_id, delay)
+    else:
+        _schedule_on_timer(congress_id, delay)
 
-    With ``DAIHOI_LIVE_COALESCE_SECONDS`` > 0 (the server's default, 0.1 s) pushes of one burst are
-    merged; with 0 (the test suite's) every commit pushes at once, in the committing thread.
-    """
+
+def publish(congress: Congress) -> None:
+    """Schedule a push of the congress state once the current transaction commits (merged, see above)."""
     congress_id = congress.pk
     delay = float(getattr(settings, "DAIHOI_LIVE_COALESCE_SECONDS", 0))
     if delay <= 0:
         transaction.on_commit(lambda: _send_state(congress_id))
     else:
-        transaction.on_commit(lambda: _send_coalesced(congress_id, delay))
+        transaction.on_commit(lambda: _after_commit(congress_id, delay))

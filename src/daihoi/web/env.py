@@ -23,6 +23,10 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true/false)")
 
 
+# Seconds a request thread keeps its database connection (see daihoi.web.handler).
+CONN_MAX_AGE = 600
+
+
 def database_from_url(url: str) -> dict[str, object]:
     """Turn postgres://user:pass@host:port/name into a Django DATABASES entry."""
     parts = urlparse(url)
@@ -38,10 +42,9 @@ def database_from_url(url: str) -> dict[str, object]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
-        # Not kept between requests: under daphne each request runs in a thread of its own (Django's
-        # ThreadSensitiveContext), so a kept connection is never reused and stays open in a dead thread;
-        # a burst of 2,000 ballots then exhausted PostgreSQL's 100 connections and hung the server.
-        "CONN_MAX_AGE": 0,
+        # Kept between requests: the server's requests run on a fixed pool of threads (web/handler.py),
+        # so there is one connection per thread, checked before each request.
+        "CONN_MAX_AGE": CONN_MAX_AGE,
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": f"test_{name}_daihoi"},
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from daihoi.web.env import database_from_url, env_bool, env_str
+from daihoi.web.env import CONN_MAX_AGE, database_from_url, env_bool, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DAIHOI_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -95,6 +95,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            "CONN_MAX_AGE": CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 

@@ -14,11 +14,9 @@ Secrecy (see `daihoi.voting.models`): one cast writes an `ElectionParticipation`
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import logging
-import os
 import re
 import secrets
 import threading
@@ -26,9 +24,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import SyncToAsync
-from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -46,12 +41,6 @@ from daihoi.voting.actions.counting import ballot_list, core_election, rule_mess
 from daihoi.voting.models import Candidate, Election, ElectionParticipation, ElectronicBallot
 
 log = logging.getLogger(__name__)
-
-# The server runs each request in its own thread. Casts all lock the same election row, so they queue
-# anyway; queueing them here, in the process, is fair and cheap, where SQLite's busy handler would make
-# hundreds of threads sleep and retry for the write lock (seconds of latency in a burst). The database
-# locks below still guard against other processes.
-_cast_lock = threading.Lock()
 
 # A client nonce: 16 to 64 URL-safe characters (the page makes 22 from 128 random bits).
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -227,6 +216,10 @@ def cast_electronic_ballot(
     A retry with the same nonce returns the same acknowledgement and counts once; another nonce after
     voting is refused (`already_voted`). The election row is locked, so a ballot cannot slip in after
     the close commits: the close (which also locks it) waits for this transaction or this one sees it.
+
+    In the server, ballots that arrive together are written together (`_GroupCommit`): one transaction,
+    one lock of the election and of the audit chain for the whole group, each ballot judged on its own.
+    The answer comes only after the group's commit.
     """
     if not isinstance(nonce, str) or not _NONCE.match(nonce):
         raise ActionError("bad_nonce", _("Mã gửi phiếu không hợp lệ; xin tải lại trang."))
@@ -234,48 +227,193 @@ def cast_electronic_ballot(
     if len(set(kept_codes)) != len(kept_codes):
         raise ActionError("duplicate_mark", _("Một tên được giữ hai lần."))
     election_id = election if isinstance(election, int) else election.pk
-    token = nonce_digest(election_id, nonce)
-    with _cast_lock, transaction.atomic():
-        locked = Election.objects.select_for_update().select_related("congress").get(pk=election_id)
-        congress = locked.congress
-        if delegate.congress_id != locked.congress_id:
-            raise ActionError("wrong_congress", _("Đại biểu không thuộc đại hội của cuộc bầu cử này."))
-        receipt = receipt_for(locked.pk, nonce) if locked.is_verifiable and receipt_wanted else None
-        # One query for both: this nonce's earlier cast (a retry), and this delegate's earlier ballot.
-        earlier = list(
-            ElectionParticipation.objects.filter(
-                Q(nonce=token) | Q(election_id=locked.pk, delegate_id=delegate.pk)
-            ).values_list("nonce", "delegate_id")
-        )
-        retried = next((who for digest, who in earlier if digest == token), None)
-        if retried is not None:
-            if retried != delegate.pk:
-                raise ActionError("bad_nonce", _("Mã gửi phiếu không hợp lệ; xin tải lại trang."))
-            return CastResult(
-                locked.pk, receipt_for(locked.pk, nonce) if locked.is_verifiable else None, True
-            )
+    cast = _Cast(election_id, delegate, kept_codes, nonce, nonce_digest(election_id, nonce), receipt_wanted)
+    if transaction.get_connection().in_atomic_block:
+        # Inside the caller's transaction (a command, a test): alone, and part of that transaction.
+        _commit_group([cast])
+    else:
+        _group_commit.submit(cast)
+    if cast.error is not None:
+        raise cast.error
+    assert cast.result is not None
+    return cast.result
+
+
+@dataclass(eq=False)
+class _Cast:
+    """One cast waiting for its group's commit; `result` or `error` is set when it is done."""
+
+    election_id: int
+    delegate: Delegate
+    kept: list[str]
+    nonce: str
+    token: str
+    receipt_wanted: bool
+    result: CastResult | None = None
+    error: BaseException | None = None
+    done: bool = False
+
+
+class _GroupCommit:
+    """Leader-and-followers group commit: whoever holds the lock writes every cast queued so far.
+
+    A request thread queues its cast and takes the lock; if a leader wrote its cast meanwhile it
+    returns, else it becomes the leader for all the casts queued (its own among them). So while one
+    group commits, the next one gathers; under load each commit carries many ballots, and alone a cast
+    is written at once. No thread of its own: the casts are written on the request threads' connections.
+    """
+
+    def __init__(self, limit: int = 250) -> None:
+        self._limit = limit
+        self._queue: list[_Cast] = []
+        self._queue_lock = threading.Lock()
+        self._leader = threading.Lock()
+
+    def submit(self, cast: _Cast) -> None:
+        with self._queue_lock:
+            self._queue.append(cast)
+        while not cast.done:
+            with self._leader:
+                if cast.done:
+                    return
+                with self._queue_lock:
+                    group, self._queue = self._queue[: self._limit], self._queue[self._limit :]
+                _commit_group(group)
+
+
+_group_commit = _GroupCommit()
+
+
+def _commit_group(group: list[_Cast]) -> None:
+    """Write a group of casts in one transaction; every cast ends done, with its result or its error.
+
+    A cast refused by the rules (already voted, over-selection...) is refused alone. Should the
+    transaction itself fail, each cast is tried again on its own, so one cannot sink the others."""
+    try:
+        try:
+            with transaction.atomic():
+                outcomes = _write_group(group)
+        except Exception as error:
+            if len(group) == 1:
+                outcomes = {id(group[0]): error}
+            else:
+                log.exception("a group of %s ballots failed; writing them one by one", len(group))
+                for cast in group:
+                    _commit_group([cast])
+                return
+        for cast in group:
+            outcome = outcomes[id(cast)]
+            if isinstance(outcome, CastResult):
+                cast.result = outcome
+            else:
+                cast.error = outcome
+    finally:
+        for cast in group:
+            if cast.result is None and cast.error is None:  # never left waiting forever
+                cast.error = ActionError("cast_failed", _("Chưa ghi được phiếu; xin gửi lại."))
+            cast.done = True
+
+
+def _write_group(group: list[_Cast]) -> dict[int, CastResult | BaseException]:
+    outcomes: dict[int, CastResult | BaseException] = {}
+    by_election: dict[int, list[_Cast]] = {}
+    for cast in group:
+        by_election.setdefault(cast.election_id, []).append(cast)
+    for election_id in sorted(by_election):  # the same lock order in every group
+        casts = by_election[election_id]
+        try:
+            locked = Election.objects.select_for_update().select_related("congress").get(pk=election_id)
+        except Election.DoesNotExist as missing:
+            outcomes.update((id(c), missing) for c in casts)
+            continue
+        outcomes.update(_write_election_casts(locked, casts))
+    return outcomes
+
+
+def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, CastResult | BaseException]:
+    congress = locked.congress
+    outcomes: dict[int, CastResult | BaseException] = {}
+    delegate_ids = {c.delegate.pk for c in casts}
+    # One query for all: the earlier casts of these nonces (retries), and these delegates' earlier ballots.
+    earlier = ElectionParticipation.objects.filter(
+        Q(nonce__in={c.token for c in casts}) | Q(election_id=locked.pk, delegate_id__in=delegate_ids)
+    ).values_list("nonce", "delegate_id")
+    cast_by: dict[str, int] = {}  # nonce digest -> who cast with it
+    voted: set[int] = set()
+    for digest, who in earlier:
+        cast_by[digest] = who
+        voted.add(who)
+    refusal: ActionError | None = None
+    try:
         check_open(locked)
         check_electronic_allowed(locked, congress)
-        fresh = Delegate.objects.get(pk=delegate.pk)
-        check_may_cast(locked, fresh)
-        if earlier:
-            raise ActionError(
-                "already_voted", _("Bạn đã bỏ phiếu trong cuộc bầu cử này; mỗi đại biểu chỉ bỏ một phiếu.")
+    except ActionError as refused:
+        refusal = refused
+    fresh = Delegate.objects.in_bulk(delegate_ids) if refusal is None else {}
+    participations: list[ElectionParticipation] = []
+    ballots: list[ElectronicBallot] = []
+    changes: list[audit.Change] = []
+    for cast in casts:
+        if cast.delegate.congress_id != locked.congress_id:
+            outcomes[id(cast)] = ActionError(
+                "wrong_congress", _("Đại biểu không thuộc đại hội của cuộc bầu cử này.")
             )
-        candidates, core = _open_ballot(locked)
-        marks = marks_for(candidates, kept_codes)
-        refuse_over_selection(_judge(core, candidates, marks))
-        ElectionParticipation.objects.create(election=locked, delegate=fresh, nonce=token)
-        ElectronicBallot.objects.create(election=locked, marks=marks, receipt=receipt)
-        audit.record(
-            actor=f"delegate:{fresh.number}",
-            action="election.ballot_cast",
-            congress_id=congress.pk,
-            obj=locked,
-            after={"delegate": fresh.number, "election": locked.pk},
+            continue
+        retried = cast_by.get(cast.token)
+        if retried is not None:  # a retry (or a double tap in the same group) gets the same answer
+            if retried != cast.delegate.pk:
+                outcomes[id(cast)] = ActionError(
+                    "bad_nonce", _("Mã gửi phiếu không hợp lệ; xin tải lại trang.")
+                )
+            else:
+                receipt = receipt_for(locked.pk, cast.nonce) if locked.is_verifiable else None
+                outcomes[id(cast)] = CastResult(locked.pk, receipt, True)
+            continue
+        try:
+            if refusal is not None:
+                raise refusal
+            delegate = fresh.get(cast.delegate.pk)
+            if delegate is None:
+                raise ActionError("wrong_congress", _("Đại biểu không thuộc đại hội của cuộc bầu cử này."))
+            check_may_cast(locked, delegate)
+            if delegate.pk in voted:
+                raise ActionError(
+                    "already_voted",
+                    _("Bạn đã bỏ phiếu trong cuộc bầu cử này; mỗi đại biểu chỉ bỏ một phiếu."),
+                )
+            candidates, core = _open_ballot(locked)
+            marks = marks_for(candidates, cast.kept)
+            refuse_over_selection(_judge(core, candidates, marks))
+        except ActionError as refused:
+            outcomes[id(cast)] = refused
+            continue
+        receipt = receipt_for(locked.pk, cast.nonce) if locked.is_verifiable and cast.receipt_wanted else None
+        participations.append(ElectionParticipation(election=locked, delegate=delegate, nonce=cast.token))
+        ballots.append(ElectronicBallot(election=locked, marks=marks, receipt=receipt))
+        changes.append(
+            audit.Change(
+                actor=f"delegate:{delegate.number}",
+                action="election.ballot_cast",
+                congress_id=congress.pk,
+                obj=locked,
+                after={"delegate": delegate.number, "election": locked.pk},
+            )
         )
-        publish_soon(congress)
-    return CastResult(locked.pk, receipt, False)
+        cast_by[cast.token] = delegate.pk
+        voted.add(delegate.pk)
+        outcomes[id(cast)] = CastResult(locked.pk, receipt, False)
+    if ballots:
+        # The ballots of a group go in in random order (the participations, and the audit entries, in
+        # the order of arrival): the n-th ballot written is not the n-th voter's.
+        _shuffle(ballots)
+        ElectionParticipation.objects.bulk_create(participations)
+        ElectronicBallot.objects.bulk_create(ballots)
+        audit.record_many(changes)
+        live.publish(congress)  # merged with the burst's other ballots (see congress/live.py)
+    return outcomes
+
+
+_shuffle = secrets.SystemRandom().shuffle
 
 
 # The list of an open election cannot change (it was approved before the vote opened), so a burst of
@@ -294,53 +432,6 @@ def _open_ballot(election: Election) -> tuple[list[Candidate], counting.Election
                 _open_ballots.clear()
             _open_ballots[key] = cached
     return cached
-
-
-# --- live count ------------------------------------------------------------------------------------
-# Hundreds of ballots a second must not each rebuild and push the whole congress state to every screen:
-# in the server, the push after a ballot is coalesced to at most one per PUSH_DELAY per congress (the
-# last ballot's count always goes out). Outside a server (tests, commands) it is `live.publish` as usual.
-PUSH_DELAY = 0.2
-_armed: set[int] = set()  # touched only in the server's event loop thread
-
-
-def _server_loop() -> asyncio.AbstractEventLoop | None:
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
-        return None
-    return loop if loop.is_running() else None
-
-
-def publish_soon(congress: Congress) -> None:
-    """After commit, push the congress state to the screens within PUSH_DELAY (coalesced)."""
-    loop = _server_loop()
-    if loop is None:
-        live.publish(congress)
-        return
-    congress_id = congress.pk
-    transaction.on_commit(lambda: loop.call_soon_threadsafe(_arm, loop, congress_id))
-
-
-def _arm(loop: asyncio.AbstractEventLoop, congress_id: int) -> None:
-    if congress_id in _armed:
-        return
-    _armed.add(congress_id)
-    loop.call_later(PUSH_DELAY, lambda: loop.create_task(_push(congress_id)))
-
-
-def _state_of(congress_id: int) -> dict[str, Any]:
-    return live.congress_state(Congress.objects.get(pk=congress_id))
-
-
-async def _push(congress_id: int) -> None:
-    _armed.discard(congress_id)  # a ballot committed from now on arms the next push
-    try:
-        state = await database_sync_to_async(_state_of)(congress_id)
-        layer = get_channel_layer()
-        if layer is not None:
-            await layer.group_send(live.group_name(congress_id), {"type": "congress.state", "state": state})
-    except Exception:  # a screen missing one push gets the next one, or polls; the ballot itself stands
-        log.exception("live push failed for congress %s", congress_id)
 
 
 def has_voted(election: Election, delegate: Delegate) -> bool:

@@ -5,11 +5,7 @@ Views parse, call one action, render. Access (role and congress state) is the on
 
 from __future__ import annotations
 
-import collections
-import functools
 import json
-import threading
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -35,51 +31,6 @@ _STATUS = {
     "wrong_congress": 403,
     "electronic_casting_not_allowed": 403,
 }
-
-
-class _FifoLock:
-    """A lock that hands over in arrival order."""
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._waiting: collections.deque[threading.Event] = collections.deque()
-        self._held = False
-
-    def __enter__(self) -> None:
-        with self._guard:
-            if not self._held:
-                self._held = True
-                return
-            turn = threading.Event()
-            self._waiting.append(turn)
-        turn.wait()  # the holder hands the lock over directly
-
-    def __exit__(self, *exc: object) -> None:
-        with self._guard:
-            if self._waiting:
-                self._waiting.popleft().set()
-            else:
-                self._held = False
-
-
-_cast_queue = _FifoLock()
-
-
-def _one_at_a_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Run the cast requests one at a time, first come first served.
-
-    The server gives each request its own thread, and every cast locks the same election row, so casts
-    queue anyway. Left to queue inside (on the lock, or worse on SQLite's busy loop), hundreds of
-    runnable threads share the interpreter lock and the one holding the row lock crawls (a burst of
-    2,000 ballots then takes minutes). Queued here, waiting threads sleep and each cast runs at full speed.
-    """
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> HttpResponse:
-        with _cast_queue:
-            return view(*args, **kwargs)
-
-    return wrapper
 
 
 def _election(request: HttpRequest, election_id: int) -> Election:
@@ -159,7 +110,6 @@ def ballot(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
 
 @never_cache
 @require_POST
-@_one_at_a_time
 @congress_view(Role.DELEGATE, states=IN_SESSION)
 def cast(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
     """The script's cast: JSON {"nonce": "...", "kept": ["c01", ...]}; answered only after commit."""
