@@ -14,13 +14,15 @@ pool. The event loop only reads requests, writes responses and serves the WebSoc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.core.handlers.asgi import ASGIHandler
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.http import HttpRequest, HttpResponseBase
 
 from daihoi.congress import live
@@ -59,6 +61,18 @@ class PooledASGIHandler(ASGIHandler):
         loop = asyncio.get_running_loop()
         context = contextvars.copy_context()  # the request's context vars (language, urlconf) go along
         return await loop.run_in_executor(self._pool, context.run, self._respond, request)
+
+    def close_connections(self) -> None:
+        """Close the database connection of every pool thread (at shutdown, or after a test)."""
+        everyone = threading.Barrier(self.threads)
+
+        def close() -> None:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                everyone.wait(timeout=10)  # holds each thread until all have a task: one task per thread
+            connections.close_all()
+
+        for done in [self._pool.submit(close) for _ in range(self.threads)]:
+            done.result()
 
     def _respond(self, request: HttpRequest) -> HttpResponseBase:
         # Django sends request_started/finished from the event loop's side, so this thread checks its own
