@@ -104,7 +104,16 @@ def _send_state(congress_id: int) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group_name(congress_id), _message(congress_id))
+        message = _message(congress_id)
+        try:
+            # A caller on an event loop's thread (Playwright's sync API drives one) cannot block on it.
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is not None:
+            running.create_task(layer.group_send(group_name(congress_id), message))
+        else:
+            async_to_sync(layer.group_send)(group_name(congress_id), message)
     except Exception:  # a screen missing one push falls back to polling; the change itself stands
         log.exception("live publish failed for congress %s", congress_id)
 
