@@ -256,6 +256,15 @@ async def post_json(port: int, path: str, body: dict[str, Any], cookie: str) -> 
     return status, content
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc), or None where that is not readable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 async def wait_for(condition: Any, seconds: float) -> None:
     """Wait (bounded) until `condition()` holds."""
     deadline = time.monotonic() + seconds
@@ -263,7 +272,9 @@ async def wait_for(condition: Any, seconds: float) -> None:
         await asyncio.sleep(0.002)
 
 
-async def run(port: int, setup: dict[str, Any], screens: int, within: float) -> dict[str, Any]:
+async def run(
+    port: int, setup: dict[str, Any], screens: int, within: float, server_pid: int
+) -> dict[str, Any]:
     import httpx
 
     base = f"http://127.0.0.1:{port}"
@@ -284,6 +295,7 @@ async def run(port: int, setup: dict[str, Any], screens: int, within: float) -> 
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) as http:
         voters = setup["voters"]
+        server_cpu_before, bench_cpu_before = cpu_seconds(server_pid), time.process_time()
         start = time.monotonic()
 
         async def vote(i: int, number: int, session_key: str) -> None:
@@ -304,6 +316,12 @@ async def run(port: int, setup: dict[str, Any], screens: int, within: float) -> 
 
         await asyncio.gather(*(vote(i, n, k) for i, (n, k) in enumerate(voters)))
         cast_seconds = time.monotonic() - start
+        server_cpu_after, bench_cpu = cpu_seconds(server_pid), time.process_time() - bench_cpu_before
+        server_cpu = (
+            None
+            if server_cpu_before is None or server_cpu_after is None
+            else server_cpu_after - server_cpu_before
+        )
 
         close_headers = {"Cookie": f"sessionid={setup['chair']}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
         closed_at = time.monotonic()
@@ -333,6 +351,8 @@ async def run(port: int, setup: dict[str, Any], screens: int, within: float) -> 
         "errors": errors,
         "acknowledged": acknowledged,
         "cast_seconds": cast_seconds,
+        "server_cpu": server_cpu,
+        "bench_cpu": bench_cpu,
         "close_to_screens_ms": (max(seen) - closed_at) * 1000 if seen and len(seen) == screens else None,
         "release_to_screens_ms": (max(shown) - released_at) * 1000
         if shown and len(shown) == screens
@@ -383,13 +403,21 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"daihoi serve on 127.0.0.1:{port}, {args.db}; {args.voters} voters over {args.within:g} s, {args.screens} screens"
         )
-        out = asyncio.run(run(port, setup, args.screens, args.within))
+        out = asyncio.run(run(port, setup, args.screens, args.within, server.pid))
         lost, participations, ballots = count_lost(setup["election"], out["acknowledged"])
         lat = out["latencies"]
         p50, p99 = percentile(lat, 50), percentile(lat, 99)
         for line in out["errors"][:10]:
             print("error:", line)
         print(f"cast: {len(out['acknowledged'])} acknowledged in {out['cast_seconds']:.2f} s")
+        if out["server_cpu"] is not None:
+            # Both processes share the machine's cores: what the server may use is what the bench leaves.
+            print(
+                f"CPU during the casting: server {out['server_cpu']:.1f} s "
+                f"({out['server_cpu'] * 1000 / max(1, args.voters):.1f} ms per ballot), "
+                f"this bench's own clients {out['bench_cpu']:.1f} s, over {out['cast_seconds']:.1f} s "
+                f"on {os.cpu_count()} cores"
+            )
         print(
             f"acknowledgement latency: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {lat[-1] if lat else float('nan'):.1f} ms"
         )
@@ -416,6 +444,9 @@ def main(argv: list[str] | None = None) -> int:
             "lost": lost,
             "close_to_screens_ms": None if close_ms is None else round(close_ms, 1),
             "release_to_screens_ms": None if release_ms is None else round(release_ms, 1),
+            "server_cpu_ms_per_ballot": None
+            if out["server_cpu"] is None
+            else round(out["server_cpu"] * 1000 / max(1, args.voters), 1),
         }
         print(json.dumps(result))
         return 0 if not out["errors"] and not lost and participations == ballots else 1

@@ -193,3 +193,35 @@ def test_the_motion_page_links_its_minutes_once_closed_to_those_who_may_open_the
     for persona in PERSONAS:
         client = client_for(persona, congress)
         check_persona(client, page, MOTION_EXPECTED[status].get(persona), sensible)
+
+
+@pytest.mark.parametrize("status", ["closed", "certified"])
+def test_the_release_button_is_on_the_election_page_for_those_the_release_gate_lets_in(status):
+    election = election_in(status)
+    congress = election.congress
+    page = reverse("election_detail", args=[congress.slug, election.pk])
+    for persona in ("organizer", "presidium", "secretariat", "counting"):
+        shown = 'id="election-release"' in client_for(persona, congress).get(page).content.decode()
+        assert shown == (status == "certified" and persona in ("presidium", "counting")), persona
+
+
+def test_the_presidium_releases_the_result_from_the_election_page_and_comes_back_to_it():
+    election = election_in("certified")
+    congress = election.congress
+    chair = client_for("presidium", congress)
+    page = reverse("election_detail", args=[congress.slug, election.pk])
+    response = chair.post(reverse("count_release", args=[congress.slug, election.pk]), {"next": page})
+    assert response.status_code == 302 and response["Location"] == page
+    election.refresh_from_db()
+    assert election.is_released
+    assert 'id="unrelease"' in chair.get(page).content.decode()
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
+def test_release_never_sends_anyone_to_another_site(target):
+    election = election_in("certified")
+    congress = election.congress
+    chair = client_for("presidium", congress)
+    response = chair.post(reverse("count_release", args=[congress.slug, election.pk]), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("count_page", args=[congress.slug, election.pk])

@@ -66,7 +66,7 @@ def congress_state(congress: Congress, *, fresh: bool = False) -> dict[str, Any]
 # - With 0 (the test suite's setting) every commit pushes at once, in the committing thread.
 # Building the state costs some milliseconds of the server's time; under a heavy burst (hundreds of
 # ballots a second) pushes are spaced further, so that they take at most PUSH_SHARE of it.
-PUSH_SHARE = 0.2
+PUSH_SHARE = 0.1
 
 _loop: asyncio.AbstractEventLoop | None = None
 _executor: Executor | None = None
@@ -144,6 +144,9 @@ def _built(congress_id: int) -> dict[str, Any]:
 
 
 def _build_in_pool(congress_id: int) -> dict[str, Any]:
+    # Released here, when the build starts, not when it is queued: under a burst the pool has a queue,
+    # and pushes released earlier would pile up in it, each delaying the requests (and the close) behind.
+    _release(congress_id)
     try:
         return _built(congress_id)
     finally:
@@ -156,14 +159,15 @@ def _wait(congress_id: int, delay: float) -> float:
 
 
 async def _push_from_loop(congress_id: int) -> None:
-    _release(congress_id)
     try:
         layer = get_channel_layer()
         if layer is None:
+            _release(congress_id)
             return
         message = await asyncio.get_running_loop().run_in_executor(_executor, _build_in_pool, congress_id)
         await layer.group_send(group_name(congress_id), message)
     except Exception:  # a screen missing one push gets the next one, or polls; the change itself stands
+        _release(congress_id)  # never left claimed: the next commit schedules a push again
         log.exception("live push failed for congress %s", congress_id)
 
 

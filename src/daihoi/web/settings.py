@@ -117,7 +117,7 @@ else:
 
 # Merge the live pushes of a burst of commits (see daihoi.congress.live.publish); screens still
 # update well within a second. The test suite sets 0 so that a push follows its commit at once.
-DAIHOI_LIVE_COALESCE_SECONDS = float(env_str("DAIHOI_LIVE_COALESCE_SECONDS", "0.1"))
+DAIHOI_LIVE_COALESCE_SECONDS = float(env_str("DAIHOI_LIVE_COALESCE_SECONDS", "0.25"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []

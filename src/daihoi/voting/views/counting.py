@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -345,8 +346,8 @@ def count_certify(request: HttpRequest, slug: str, election_id: int) -> HttpResp
 @congress_view(Role.COUNTING, Role.PRESIDIUM, states=IN_SESSION)
 def count_release(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
     election = _election(request, election_id)
-    back = request.POST.get("next") or _count_url(slug, election.pk)
-    if not back.startswith("/"):
+    back = request.POST.get("next", "")
+    if not back or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = _count_url(slug, election.pk)
     try:
         counting.release_result(election, request.actor, released=request.POST.get("hide") != "1")  # type: ignore[attr-defined]

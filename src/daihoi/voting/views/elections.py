@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +22,7 @@ from daihoi.congress.models import Congress, Delegate
 from daihoi.voting.actions import elections as actions
 from daihoi.voting.actions.motions import congress_base, present_voters
 from daihoi.voting.models import Candidate, CountingMember, Election, Motion
-from daihoi.voting.views.links import election_links
+from daihoi.voting.views.links import election_links, gate_allows
 
 IN_SESSION = {Congress.State.IN_SESSION}
 MANAGE = (Role.PRESIDIUM, Role.ORGANIZER)
@@ -156,6 +157,9 @@ def election_detail(request: HttpRequest, slug: str, election_id: int) -> HttpRe
             "sources": [(s, label) for s, label in Candidate.Source.choices if s != Candidate.Source.CARRIED],
             "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
             "links": election_links(e, request.actor, congress),  # type: ignore[attr-defined]
+            # The result goes on the projector by the counting committee's (or the presidium's) release.
+            "may_release": e.status == Election.Status.CERTIFIED
+            and gate_allows(reverse("count_release", args=[slug, e.pk]), request.actor, congress),  # type: ignore[attr-defined]
         },
     )
 

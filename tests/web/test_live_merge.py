@@ -1,0 +1,141 @@
+"""Merged live pushes in the server: a burst of commits schedules one push on the server's event loop,
+built when it runs (so it shows the last commit), with one build at a time queued per congress, and
+spaced further when building the state gets costly. Driven step by step: no test here waits on a clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from daihoi.congress import live
+from daihoi.congress.access import SYSTEM
+from daihoi.congress.actions import checkin
+from tests.factories import make_congress
+
+
+class FakeLoop:
+    """Stands in for the server's running loop: records what is handed to it, runs nothing by itself."""
+
+    def __init__(self) -> None:
+        self.soon: list[Callable[[], Any]] = []
+        self.later: list[tuple[float, Callable[[], Any]]] = []
+        self.tasks: list[Any] = []
+
+    def is_running(self) -> bool:
+        return True
+
+    def call_soon_threadsafe(self, callback: Callable[[], Any]) -> None:
+        self.soon.append(callback)
+
+    def call_later(self, delay: float, callback: Callable[[], Any]) -> None:
+        self.later.append((delay, callback))
+
+    def create_task(self, coroutine: Any) -> None:
+        self.tasks.append(coroutine)
+
+
+class RecordingLayer:
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+
+    async def group_send(self, group: str, message: dict) -> None:
+        self.sent.append(message)
+
+
+@pytest.fixture
+def server(settings, monkeypatch) -> Iterator[tuple[FakeLoop, RecordingLayer]]:
+    settings.DAIHOI_LIVE_COALESCE_SECONDS = 0.25
+    loop, layer = FakeLoop(), RecordingLayer()
+    monkeypatch.setattr(live, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr(live, "_pending", set())
+    monkeypatch.setattr(live, "_quiet_until", {})
+    pool = ThreadPoolExecutor(max_workers=1)
+    live.attach_loop(loop, pool)  # type: ignore[arg-type]
+    yield loop, layer
+    pool.submit(lambda: connection.close()).result()  # the pool thread's own connection
+    pool.shutdown()
+    live.attach_loop(None, None)  # type: ignore[arg-type]
+
+
+def arrive(congress, number: int) -> None:
+    d = congress.delegates.get(number=number)
+    checkin.check_in(congress, d.code, nonce=f"merge-nonce-{number:04d}", actor=SYSTEM)
+
+
+def fire_timer(loop: FakeLoop) -> Any:
+    """Run what the loop was handed: the scheduling callback, then the timer; returns the push coroutine."""
+    for callback in loop.soon:
+        callback()
+    loop.soon.clear()
+    assert len(loop.later) == 1
+    delay, timer = loop.later.pop()
+    timer()
+    assert len(loop.tasks) == 1
+    return loop.tasks.pop(), delay
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_commits_is_one_push_that_shows_the_last_of_them(server):
+    loop, layer = server
+    congress = make_congress(delegates=6)
+    for n in range(1, 6):
+        arrive(congress, n)
+    assert len(loop.soon) == 1  # five commits, one push scheduled
+    push, delay = fire_timer(loop)
+    assert delay == pytest.approx(0.25)
+    asyncio.run(push)
+    assert len(layer.sent) == 1
+    assert live.pushed_state(layer.sent[0])["attendance"]["present"] == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_while_the_build_waits_in_the_queue_adds_no_second_build(server):
+    loop, layer = server
+    congress = make_congress(delegates=4)
+    arrive(congress, 1)
+    push, _delay = fire_timer(loop)  # the push's build is now due, not yet started
+    arrive(congress, 2)
+    assert loop.soon == []  # still claimed: it will show this commit too
+    asyncio.run(push)
+    assert live.pushed_state(layer.sent[-1])["attendance"]["present"] == 2
+    arrive(congress, 3)  # after the build started, a commit schedules the next push
+    assert len(loop.soon) == 1
+    asyncio.run(fire_timer(loop)[0])
+    assert [live.pushed_state(m)["attendance"]["present"] for m in layer.sent] == [2, 3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pushes_are_spaced_further_when_building_the_state_is_costly(server, monkeypatch):
+    loop, layer = server
+    congress = make_congress(delegates=3)
+    clock = iter([10.0, 10.08])  # the build takes 80 ms of its thread's time
+    monkeypatch.setattr(live.time, "thread_time", lambda: next(clock))
+    monkeypatch.setattr(live.time, "monotonic", lambda: 100.0)
+    arrive(congress, 1)
+    asyncio.run(fire_timer(loop)[0])
+    arrive(congress, 2)
+    _push, delay = fire_timer(loop)
+    # At most PUSH_SHARE of the time on building: 80 ms of building, then 720 ms of quiet.
+    assert delay == pytest.approx(0.08 * (1 / live.PUSH_SHARE - 1))
+    _push.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_push_leaves_the_congress_free_for_the_next(server, monkeypatch):
+    loop, layer = server
+    congress = make_congress(delegates=3)
+
+    def broken(congress_id: int) -> dict:
+        raise RuntimeError("state unavailable")
+
+    monkeypatch.setattr(live, "_built", broken)
+    arrive(congress, 1)
+    asyncio.run(fire_timer(loop)[0])
+    assert layer.sent == []
+    arrive(congress, 2)
+    assert len(loop.soon) == 1  # not stuck: the next commit schedules again
