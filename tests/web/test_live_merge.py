@@ -5,6 +5,8 @@ spaced further when building the state gets costly. Driven step by step: no test
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -98,12 +100,22 @@ def test_a_commit_while_the_build_waits_in_the_queue_adds_no_second_build(server
     loop, layer = server
     congress = make_congress(delegates=4)
     arrive(congress, 1)
-    push, _delay = fire_timer(loop)  # the push's build is now due, not yet started
+    push, _delay = fire_timer(loop)
+    # The pool is busy (as under a burst): the push runs, and its build waits in the pool's queue.
+    busy = threading.Event()
+    live._executor.submit(busy.wait, 30)  # type: ignore[union-attr]
+    pushing = threading.Thread(target=asyncio.run, args=(push,))
+    pushing.start()
+    for _ in range(3000):  # until the build is queued (bounded; nothing is timed)
+        if live._executor._work_queue.qsize() == 1:  # type: ignore[union-attr]
+            break
+        time.sleep(0.01)
     arrive(congress, 2)
-    assert loop.soon == []  # still claimed: it will show this commit too
-    asyncio.run(push)
-    assert live.pushed_state(layer.sent[-1])["attendance"]["present"] == 2
-    arrive(congress, 3)  # after the build started, a commit schedules the next push
+    assert loop.soon == []  # still claimed: the queued build will show this commit too
+    busy.set()
+    pushing.join(timeout=30)
+    assert [live.pushed_state(m)["attendance"]["present"] for m in layer.sent] == [2]
+    arrive(congress, 3)  # once the build has started, a commit schedules the next push
     assert len(loop.soon) == 1
     asyncio.run(fire_timer(loop)[0])
     assert [live.pushed_state(m)["attendance"]["present"] for m in layer.sent] == [2, 3]
@@ -111,7 +123,7 @@ def test_a_commit_while_the_build_waits_in_the_queue_adds_no_second_build(server
 
 @pytest.mark.django_db(transaction=True)
 def test_pushes_are_spaced_further_when_building_the_state_is_costly(server, monkeypatch):
-    loop, layer = server
+    loop, _layer = server
     congress = make_congress(delegates=3)
     clock = iter([10.0, 10.08])  # the build takes 80 ms of its thread's time
     monkeypatch.setattr(live.time, "thread_time", lambda: next(clock))
