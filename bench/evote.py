@@ -182,9 +182,19 @@ def seed(voters: int) -> dict[str, Any]:
     }
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, processes: int = 1) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "daihoi.cli", "serve", "--port", str(port), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "daihoi.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--quiet",
+            "--processes",
+            str(processes),
+        ],
         env={**env, "PYTHONUNBUFFERED": "1"},
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -257,10 +267,24 @@ async def post_json(port: int, path: str, body: dict[str, Any], cookie: str) -> 
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process so far (Linux /proc), or None where that is not readable."""
+    """User + system CPU time so far of a process and its children (`--processes`), from Linux /proc;
+    None where that is not readable."""
+
+    def stat(p: str) -> list[str]:
+        return Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                fields = stat(entry)
+            except OSError:
+                continue
+            if entry == str(pid) or fields[1] == str(pid):
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return None
 
@@ -380,10 +404,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screens", type=int, default=50)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--within", type=float, default=10.0, help="seconds over which the ballots arrive")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="server processes (`daihoi serve --processes`); more than 1 uses Redis (REDIS_URL, or 127.0.0.1:6379)",
+    )
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="daihoi-evote-"))
     env, dbname = prepare_environment(args.db, workdir)
+    if args.processes > 1:
+        env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     os.environ.clear()
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "daihoi.web.settings"
@@ -399,9 +431,10 @@ def main(argv: list[str] | None = None) -> int:
 
         connections.close_all()
         port = free_port()
-        server = start_server(env, port)
+        server = start_server(env, port, args.processes)
         print(
-            f"daihoi serve on 127.0.0.1:{port}, {args.db}; {args.voters} voters over {args.within:g} s, {args.screens} screens"
+            f"daihoi serve on 127.0.0.1:{port}, {args.db}, {args.processes} process(es); "
+            f"{args.voters} voters over {args.within:g} s, {args.screens} screens"
         )
         out = asyncio.run(run(port, setup, args.screens, args.within, server.pid))
         lost, participations, ballots = count_lost(setup["election"], out["acknowledged"])
@@ -438,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             "voters": args.voters,
             "screens": args.screens,
             "db": args.db,
+            "processes": args.processes,
             "p50_ms": round(p50, 1),
             "p99_ms": round(p99, 1),
             "errors": len(out["errors"]),

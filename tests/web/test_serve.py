@@ -127,3 +127,66 @@ def test_a_busy_port_is_a_clear_error():
         )
     assert result.returncode != 0
     assert f"Cổng 127.0.0.1:{port} đang bận" in result.stderr
+
+
+def children_of(pid: int) -> list[int]:
+    """Live child processes of `pid` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return url
+    except OSError:
+        pytest.skip("several server processes need Redis, and none answers on 127.0.0.1:6379")
+
+
+def test_several_processes_without_a_shared_channel_layer_is_a_clear_error():
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL")}
+    result = subprocess.run(
+        [sys.executable, "-m", "daihoi.cli", "serve", "--port", str(free_port()), "--processes", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_processes_share_the_port_and_stop_together(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", redis_url())
+    with serving("--quiet", "--processes", "2") as (proc, url, _lines):
+        assert wait_healthy(proc, url) == b"ok"
+        workers = children_of(proc.pid)
+        assert len(workers) == 2
+        for _ in range(20):  # the kernel shares the connections out; every one is answered
+            with urllib.request.urlopen(url + "/healthz", timeout=5) as response:  # noqa: S310
+                assert response.status == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        assert all(not os.path.exists(f"/proc/{pid}") or pid not in children_of(proc.pid) for pid in workers)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_server_process_that_dies_stops_the_whole_server_with_an_error(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", redis_url())
+    with serving("--quiet", "--processes", "2") as (proc, url, lines):
+        wait_healthy(proc, url)
+        workers = children_of(proc.pid)
+        os.kill(workers[0], signal.SIGKILL)
+        assert proc.wait(timeout=30) != 0
+        assert "dừng bất thường" in read_until(lines, "dừng bất thường")

@@ -1,11 +1,20 @@
-"""`daihoi serve`: the whole app (pages, static files, WebSockets) in one daphne process.
+"""`daihoi serve`: the whole app (pages, static files, WebSockets) in daphne.
 
 Runs in the hall on one laptop: phones, the desk and the projector connect over the local network.
+One process by default. `--processes N` runs N server processes on one port (the kernel shares the
+connections out), for a machine with more cores than one Python process can use; the screens then need
+the shared Redis channel layer (`REDIS_URL`), so that a change made in one process reaches the screens
+connected to another.
 """
 
 from __future__ import annotations
 
+import argparse
+import signal
 import socket
+import subprocess
+import sys
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,13 +30,35 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help=_("Địa chỉ lắng nghe (mặc định 127.0.0.1)."))
         parser.add_argument("--port", type=int, default=8000, help=_("Cổng (mặc định 8000)."))
         parser.add_argument("--quiet", action="store_true", help=_("Không in địa chỉ và tài khoản."))
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help=_("Số tiến trình máy chủ (mặc định 1; từ 2 trở lên cần REDIS_URL)."),
+        )
+        parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)  # a child's socket
 
-    def handle(self, *args: Any, host: str, port: int, quiet: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        quiet: bool,
+        processes: int = 1,
+        fd: int | None = None,
+        **options: Any,
+    ) -> None:
         # daphne.server installs the asyncio Twisted reactor; it must come before anything imports twisted.
         from daphne.endpoints import build_endpoint_description_strings
         from daphne.server import Server
 
-        self._check_port_free(host, port)
+        if processes < 1:
+            raise CommandError(_("--processes phải là số nguyên dương (đang là %(n)s).") % {"n": processes})
+        if processes > 1 and fd is None:
+            self._serve_processes(host, port, processes, quiet)
+            return
+        if fd is None:
+            self._check_port_free(host, port)
         if not quiet:
             self.check(display_num_errors=False)
             self.check_migrations()
@@ -39,7 +70,9 @@ class Command(BaseCommand):
         wal_keeper = _hold_sqlite_wal()  # noqa: F841 - held open for the life of the server
         server = Server(
             application=application,
-            endpoints=build_endpoint_description_strings(host=host, port=port),
+            endpoints=build_endpoint_description_strings(host=host, port=port)
+            if fd is None
+            else build_endpoint_description_strings(file_descriptor=fd),
             signal_handlers=True,  # SIGINT and SIGTERM stop the reactor; open requests are closed
             action_logger=None,
             verbosity=0 if quiet else 1,
@@ -47,6 +80,65 @@ class Command(BaseCommand):
         server.run()
         if not server.listening_addresses:
             raise CommandError(_("Không mở được cổng %(host)s:%(port)s.") % {"host": host, "port": port})
+        if not quiet:
+            self.stdout.write(_("Đã dừng máy chủ."))
+
+    def _serve_processes(self, host: str, port: int, processes: int, quiet: bool) -> None:
+        """Bind the port here, then run `processes` servers that all accept on it; stop them together."""
+        from django.conf import settings
+
+        backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+        if "redis" not in backend.lower():
+            raise CommandError(
+                _(
+                    "Chạy nhiều tiến trình cần kênh trực tiếp dùng chung cho các màn hình: "
+                    "đặt REDIS_URL (ví dụ redis://127.0.0.1:6379/0)."
+                )
+            )
+        self._check_port_free(host, port)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host.strip("[]"), port))
+        listener.listen(1024)
+        listener.set_inheritable(True)
+        if not quiet:
+            self.check(display_num_errors=False)
+            self.check_migrations()
+            self.stdout.write(self.banner(host, port))
+            self.stdout.write(_("%(n)s tiến trình máy chủ.") % {"n": processes} + "\n")
+            self.stdout.flush()
+        command = [sys.executable, "-m", "daihoi.cli", "serve", "--fd", str(listener.fileno()), "--quiet"]
+        children = [
+            subprocess.Popen(command, pass_fds=[listener.fileno()])  # noqa: S603 - this very program
+            for _ in range(processes)
+        ]
+        listener.close()  # the children hold it now
+        stopping = False
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.2)
+            failed = not stopping
+            stop(signal.SIGTERM, None)  # one ended: the server is stopping, all of it
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if failed:
+            raise CommandError(_("Một tiến trình máy chủ đã dừng bất thường; đã dừng cả máy chủ."))
         if not quiet:
             self.stdout.write(_("Đã dừng máy chủ."))
 
