@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from daihoi.congress.access import SYSTEM, Role
 from daihoi.congress.actions import agenda
 from daihoi.congress.models import AgendaItem, Delegate, SpeakerRequest
+from tests.browser.conftest import box_of
 from tests.factories import PASSWORD, make_congress, make_staff
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -94,7 +95,7 @@ def test_delegate_asks_on_the_phone_chair_approves_and_starts_the_screen_runs_th
     expect(phone.locator("[data-field=current-item]")).to_have_text("Thảo luận dự thảo Báo cáo chính trị")
     expect(phone.locator("[data-field=attendance]")).to_have_text("Có mặt")
     button = phone.get_by_role("button", name="Đăng ký phát biểu")
-    box = button.bounding_box()
+    box = box_of(button)
     assert box is not None and box["height"] >= 48 and box["width"] >= 48
     phone.get_by_label("Nội dung phát biểu (không bắt buộc)").fill("Về công tác chuyển đổi số của phường")
     button.tap()

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from daihoi.congress.models import Delegate
 from daihoi.voting.models import ElectionParticipation, ElectronicBallot
+from tests.browser.conftest import box_of
 from tests.voting.test_ballot_cast import open_election
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -61,7 +62,7 @@ def test_delegate_casts_with_the_keyboard_alone_on_a_phone(server_url: str, brow
 
     # Every toggle is a large target, labelled with the name.
     for code in ("c01", "c17"):
-        box = page.locator(f"label[for=keep-{code}]").bounding_box()
+        box = box_of(page.locator(f"label[for=keep-{code}]"))
         assert box is not None and box["height"] >= 48 and box["width"] >= 48
     expect(page.get_by_role("checkbox", name=names[0])).to_be_checked()
 

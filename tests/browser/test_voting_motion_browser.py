@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from daihoi.congress.access import Role
 from daihoi.congress.models import Delegate
+from tests.browser.conftest import box_of
 from tests.factories import PASSWORD, make_congress, make_staff
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -68,7 +69,7 @@ def test_delegates_answer_on_phones_and_the_screen_shows_the_count_then_the_resu
         expect(phone.locator("#motion-title")).to_have_text("Thông qua Quy chế làm việc của Đại hội")
         if number == 1:
             assert axe_violations(phone) == []
-            box = phone.get_by_role("button", name="Tán thành", exact=True).bounding_box()
+            box = box_of(phone.get_by_role("button", name="Tán thành", exact=True))
             assert box is not None and box["height"] >= 44  # large enough for elderly delegates
         phone.get_by_role("button", name=answer, exact=True).click()
         expect(phone.get_by_role("status")).to_contain_text("Đã ghi nhận biểu quyết của đồng chí.")
