@@ -151,3 +151,36 @@ def test_a_failed_push_leaves_the_congress_free_for_the_next(server, monkeypatch
     assert layer.sent == []
     arrive(congress, 2)
     assert len(loop.soon) == 1  # not stuck: the next commit schedules again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_that_finishes_after_a_later_one_was_sent_is_dropped(server, monkeypatch):
+    """The e2e screen once stayed on 154/155: an earlier, slower build was sent after the later one."""
+    loop, layer = server
+    congress = make_congress(delegates=4)
+    arrive(congress, 1)
+    first_push, _delay = fire_timer(loop)
+    slow_started, go_on = threading.Event(), threading.Event()
+    real_built = live._built
+
+    def slow_then_real(congress_id: int) -> dict:
+        message = real_built(congress_id)
+        if not slow_started.is_set():  # the first build reads its state, then is held up
+            slow_started.set()
+            go_on.wait(30)
+        return message
+
+    monkeypatch.setattr(live, "_built", slow_then_real)
+    first = threading.Thread(target=asyncio.run, args=(first_push,))
+    first.start()
+    assert slow_started.wait(30)
+    second_pool = ThreadPoolExecutor(max_workers=1)  # the first build holds the fixture's only thread
+    live.attach_loop(loop, second_pool)  # type: ignore[arg-type]
+    arrive(congress, 2)  # the first build has started: this schedules a second push
+    second_push, _delay = fire_timer(loop)
+    asyncio.run(second_push)  # built and sent first: 2 present
+    go_on.set()
+    first.join(timeout=30)
+    second_pool.submit(lambda: connection.close()).result()
+    second_pool.shutdown()
+    assert [live.pushed_state(m)["attendance"]["present"] for m in layer.sent] == [2]

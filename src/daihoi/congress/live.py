@@ -9,6 +9,7 @@ Screens receive only public facts: never who voted what.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import threading
@@ -143,12 +144,36 @@ def _built(congress_id: int) -> dict[str, Any]:
         _quiet_until[congress_id] = time.monotonic() + cost * (1 / PUSH_SHARE - 1)
 
 
-def _build_in_pool(congress_id: int) -> dict[str, Any]:
+# Two builds of one congress can overlap (a commit after one build started schedules the next), and
+# the later may finish first. Each build is numbered when it starts; a build that finishes after a later
+# one was sent is dropped, so a screen never goes back to an older count. Nothing is lost: a commit the
+# dropped build saw but the later one did not came after the later one started, and scheduled a push.
+_order_lock = threading.Lock()
+_build_numbers = itertools.count(1)
+_last_sent: dict[int, int] = {}  # congress id -> number of the newest build sent
+
+
+def _number_build() -> int:
+    with _order_lock:
+        return next(_build_numbers)
+
+
+def _newest(congress_id: int, number: int) -> bool:
+    """True (and recorded) if no later build of this congress has been sent."""
+    with _order_lock:
+        if number < _last_sent.get(congress_id, 0):
+            return False
+        _last_sent[congress_id] = number
+        return True
+
+
+def _build_in_pool(congress_id: int) -> tuple[int, dict[str, Any]]:
     # Released here, when the build starts, not when it is queued: under a burst the pool has a queue,
     # and pushes released earlier would pile up in it, each delaying the requests (and the close) behind.
     _release(congress_id)
+    number = _number_build()
     try:
-        return _built(congress_id)
+        return number, _built(congress_id)
     finally:
         close_old_connections()
 
@@ -164,8 +189,11 @@ async def _push_from_loop(congress_id: int) -> None:
         if layer is None:
             _release(congress_id)
             return
-        message = await asyncio.get_running_loop().run_in_executor(_executor, _build_in_pool, congress_id)
-        await layer.group_send(group_name(congress_id), message)
+        number, message = await asyncio.get_running_loop().run_in_executor(
+            _executor, _build_in_pool, congress_id
+        )
+        if _newest(congress_id, number):
+            await layer.group_send(group_name(congress_id), message)
     except Exception:  # a screen missing one push gets the next one, or polls; the change itself stands
         _release(congress_id)  # never left claimed: the next commit schedules a push again
         log.exception("live push failed for congress %s", congress_id)
@@ -185,10 +213,12 @@ def _schedule_on_timer(congress_id: int, delay: float) -> None:
 
     def fire() -> None:
         _release(congress_id)
+        number = _number_build()
         layer = get_channel_layer()
         try:
-            if layer is not None:
-                async_to_sync(layer.group_send)(group_name(congress_id), _built(congress_id))
+            message = _built(congress_id)
+            if layer is not None and _newest(congress_id, number):
+                async_to_sync(layer.group_send)(group_name(congress_id), message)
         except Exception:  # a screen missing one push falls back to polling; the change itself stands
             log.exception("live publish failed for congress %s", congress_id)
         finally:
