@@ -93,45 +93,29 @@ def record_many(changes: Sequence[Change]) -> list[AuditEntry]:
         raise RuntimeError("audit.record() must run inside transaction.atomic()")
     if not changes:
         return []
-    AuditHead.objects.get_or_create(id=1)
-    head = AuditHead.objects.select_for_update().get(id=1)
+    head = AuditHead.objects.select_for_update().filter(id=1).first()  # one query once the chain exists
+    if head is None:
+        AuditHead.objects.get_or_create(id=1)
+        head = AuditHead.objects.select_for_update().get(id=1)
     seq, prev_hash = head.seq, head.hash
     entries = []
     for change in changes:
         seq += 1
-        at = timezone.now()
         obj = change.obj
-        object_type = type(obj).__name__ if obj is not None else ""
-        object_id = str(getattr(obj, "pk", "") or "") if obj is not None else ""
-        before_c, after_c = _canonical(change.before), _canonical(change.after)
-        digest = entry_hash(
-            seq=seq,
-            at=at,
-            actor=change.actor,
-            congress_id=change.congress_id,
-            action=change.action,
-            object_type=object_type,
-            object_id=object_id,
-            before=before_c,
-            after=after_c,
-            prev_hash=prev_hash,
-        )
-        entries.append(
-            AuditEntry(
-                seq=seq,
-                at=at,
-                actor=change.actor,
-                congress_id=change.congress_id,
-                action=change.action,
-                object_type=object_type,
-                object_id=object_id,
-                before=before_c,
-                after=after_c,
-                prev_hash=prev_hash,
-                hash=digest,
-            )
-        )
-        prev_hash = digest
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "at": timezone.now(),
+            "actor": change.actor,
+            "congress_id": change.congress_id,
+            "action": change.action,
+            "object_type": type(obj).__name__ if obj is not None else "",
+            "object_id": str(getattr(obj, "pk", "") or "") if obj is not None else "",
+            "before": _canonical(change.before),
+            "after": _canonical(change.after),
+            "prev_hash": prev_hash,
+        }
+        prev_hash = entry_hash(**fields)
+        entries.append(AuditEntry(**fields, hash=prev_hash))
     if len(entries) == 1:
         entries[0].save(force_insert=True)
     else:

@@ -167,13 +167,18 @@ def _newest(congress_id: int, number: int) -> bool:
         return True
 
 
-def _build_in_pool(congress_id: int) -> tuple[int, dict[str, Any]]:
-    # Released here, when the build starts, not when it is queued: under a burst the pool has a queue,
-    # and pushes released earlier would pile up in it, each delaying the requests (and the close) behind.
+def _numbered_build(congress_id: int) -> tuple[int, dict[str, Any]]:
+    """Start a build: a commit from now on schedules the next push; the build's number orders it."""
     _release(congress_id)
     number = _number_build()
+    return number, _built(congress_id)
+
+
+def _build_in_pool(congress_id: int) -> tuple[int, dict[str, Any]]:
+    # Released when the build starts, not when it is queued: under a burst the pool has a queue, and
+    # pushes released earlier would pile up in it, each delaying the requests (and the close) behind.
     try:
-        return number, _built(congress_id)
+        return _numbered_build(congress_id)
     finally:
         close_old_connections()
 
@@ -212,11 +217,9 @@ def _schedule_on_timer(congress_id: int, delay: float) -> None:
         return
 
     def fire() -> None:
-        _release(congress_id)
-        number = _number_build()
         layer = get_channel_layer()
         try:
-            message = _built(congress_id)
+            number, message = _numbered_build(congress_id)
             if layer is not None and _newest(congress_id, number):
                 async_to_sync(layer.group_send)(group_name(congress_id), message)
         except Exception:  # a screen missing one push falls back to polling; the change itself stands

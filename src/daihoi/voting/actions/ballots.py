@@ -179,10 +179,14 @@ def check_electronic_allowed(election: Election, congress: Congress) -> None:
         )
 
 
+def _wrong_congress() -> ActionError:
+    return ActionError("wrong_congress", _("Đại biểu không thuộc đại hội của cuộc bầu cử này."))
+
+
 def check_may_cast(election: Election, delegate: Delegate) -> None:
     """P1: an official delegate whose credentials stand, checked in; in this election's congress."""
     if delegate.congress_id != election.congress_id:
-        raise ActionError("wrong_congress", _("Đại biểu không thuộc đại hội của cuộc bầu cử này."))
+        raise _wrong_congress()
     if not delegate.may_vote:
         if delegate.standing != Delegate.Standing.OFFICIAL:
             message = _("Đại biểu dự khuyết chưa thay đại biểu chính thức thì không bỏ phiếu.")
@@ -251,7 +255,10 @@ class _Cast:
     receipt_wanted: bool
     result: CastResult | None = None
     error: BaseException | None = None
-    done: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None or self.error is not None
 
 
 class _GroupCommit:
@@ -309,9 +316,8 @@ def _commit_group(group: list[_Cast]) -> None:
                 cast.error = outcome
     finally:
         for cast in group:
-            if cast.result is None and cast.error is None:  # never left waiting forever
+            if not cast.done:  # never left waiting forever
                 cast.error = ActionError("cast_failed", _("Chưa ghi được phiếu; xin gửi lại."))
-            cast.done = True
 
 
 def _write_group(group: list[_Cast]) -> dict[int, CastResult | BaseException]:
@@ -355,9 +361,7 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
     changes: list[audit.Change] = []
     for cast in casts:
         if cast.delegate.congress_id != locked.congress_id:
-            outcomes[id(cast)] = ActionError(
-                "wrong_congress", _("Đại biểu không thuộc đại hội của cuộc bầu cử này.")
-            )
+            outcomes[id(cast)] = _wrong_congress()
             continue
         retried = cast_by.get(cast.token)
         if retried is not None:  # a retry (or a double tap in the same group) gets the same answer
@@ -374,7 +378,7 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
                 raise refusal
             delegate = fresh.get(cast.delegate.pk)
             if delegate is None:
-                raise ActionError("wrong_congress", _("Đại biểu không thuộc đại hội của cuộc bầu cử này."))
+                raise _wrong_congress()
             check_may_cast(locked, delegate)
             if delegate.pk in voted:
                 raise ActionError(
