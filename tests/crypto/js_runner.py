@@ -34,7 +34,7 @@ SCRIPT = """
 async (job) => {
   const m = await import("/static/daihoi/ballot_crypto.js");
   const hex = (h) => new Uint8Array((h.match(/../g) || []).map((x) => parseInt(x, 16)));
-  const out = { vectors: [], hashes: [], fresh: [], bench: [] };
+  const out = { vectors: [], hashes: [], fresh: [], bench: [], refused: [] };
   for (const h of job.hashes || []) {
     const k = m.hashToScalar(h.domain, ...h.parts.map(hex));
     let s = k, bytes = [];
@@ -50,6 +50,15 @@ async (job) => {
     const ballot = m.encryptBallot({ spec: f.spec, publicKey: f.public_key, electionId: f.election_id,
       credential: f.credential, marks: f.marks, invalid: f.invalid });
     out.fresh.push({ ballot, tracker: m.ballotTracker(f.election_id, f.credential, ballot) });
+  }
+  for (const f of job.refuse || []) {
+    try {
+      m.encryptBallot({ spec: f.spec, publicKey: f.public_key, electionId: f.election_id,
+        credential: f.credential, marks: f.marks, invalid: f.invalid });
+      out.refused.push(null);
+    } catch (e) {
+      out.refused.push(String(e.message));
+    }
   }
   for (const f of job.bench || []) {
     const times = [];

@@ -39,6 +39,16 @@ FRESH = [
 ]
 
 
+# Ballots the phone must refuse to encrypt (17 candidates, 15 places).
+REFUSED = [
+    ([1] * 16 + [0], False),  # P11: 16 kept of 15 places
+    ([0] * 17, False),  # P12: every name struck must be marked invalid
+    ([1] + [0] * 16, True),  # invalid with a kept name
+    ([2] + [0] * 16, False),  # not a mark
+    ([1] * 15, False),  # too few marks
+]
+
+
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory) -> dict:
     """One run of ballot_crypto.js in Chromium, in its own process, on every job below."""
@@ -58,6 +68,7 @@ def chromium(tmp_path_factory) -> dict:
             for k, f in enumerate(FRESH)
         ],
     }
+    job["refuse"] = [{**job["fresh"][0], "marks": marks, "invalid": invalid} for marks, invalid in REFUSED]
     path = tmp_path_factory.mktemp("js") / "job.json"
     path.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
@@ -95,3 +106,11 @@ def test_a_ballot_encrypted_in_chromium_verifies_in_python(chromium):
         plain = [ct.b - ct.a * SECRET for ct in ballot.marks]
         assert plain == [base_mul(m) for m in case["marks"]]
         assert not verify_ballot(spec, PK, job["election_id"], "another credential", ballot)
+
+
+@pytest.mark.browser
+def test_javascript_refuses_a_ballot_that_breaks_the_rules(chromium):
+    refused = chromium["out"]["refused"]
+    assert len(refused) == len(REFUSED)
+    assert all(message for message in refused), refused
+    assert "outside [1, 15]" in refused[0]
