@@ -34,7 +34,22 @@ SCRIPT = """
 async (job) => {
   const m = await import("/static/daihoi/ballot_crypto.js");
   const hex = (h) => new Uint8Array((h.match(/../g) || []).map((x) => parseInt(x, 16)));
-  const out = { vectors: [], hashes: [], fresh: [], bench: [], refused: [] };
+  const out = { vectors: [], hashes: [], fresh: [], bench: [], refused: [], committee: null };
+  if (job.committee) {
+    const c = await import("/static/daihoi/committee_crypto.js");
+    const j = job.committee;
+    const dealing = c.deal({ electionId: j.election_id, dealer: j.member, threshold: j.threshold,
+      transportKeys: j.transport_keys, rng: m.seededRng(hex(j.seed)) });
+    const args = { electionId: j.election_id, member: j.member, transportSecret: j.transport_secret,
+      threshold: j.threshold };
+    const opened = c.openShares({ ...args, dealings: [...j.dealings, dealing] });
+    const tampered = c.openShares({ ...args, dealings: [...j.bad_dealings, dealing] });
+    const partial = c.partialDecrypt({ electionId: j.election_id, member: j.member, share: opened.share,
+      totals: j.totals });
+    const key = c.newTransportKey();
+    out.committee = { dealing, opened, partial, complaints: tampered.complaints, key,
+      fingerprint: c.keyFingerprint(opened.publicKey) };
+  }
   for (const h of job.hashes || []) {
     const k = m.hashToScalar(h.domain, ...h.parts.map(hex));
     let s = k, bytes = [];

@@ -219,16 +219,7 @@ def build_record(
         "public_key": pk.hex(),
         "ballots": entries,
         "totals": [{"label": label, **c.to_json()} for label, c in zip(labels, totals, strict=True)],
-        "decryptions": [
-            {
-                "member": p.member,
-                "factors": [
-                    {"label": label, "factor": d.hex(), "proof": pr.to_json()}
-                    for label, d, pr in zip(labels, p.factors, p.proofs, strict=True)
-                ],
-            }
-            for p in partials
-        ],
+        "decryptions": [p.to_json(labels) for p in partials],
         "electronic": {
             "cast": electronic.cast,
             "rejected": electronic.rejected,
@@ -344,14 +335,10 @@ def _verify(record: Mapping[str, Any]) -> str:
         member = int(d["member"])
         if member not in shares:
             raise VerifyError(f"decryption by member {member}: not a committee member")
-        factors = d["factors"]
-        if [f["label"] for f in factors] != labels:
-            raise VerifyError(f"decryption by member {member}: one factor per total expected")
-        partial = PartialDecryption(
-            member,
-            tuple(Point.from_hex(f["factor"], f"member {member} factor") for f in factors),
-            tuple(Proof.from_json(f["proof"], f"member {member} proof") for f in factors),
-        )
+        try:
+            partial = PartialDecryption.from_json(d, labels)
+        except CryptoError as e:
+            raise VerifyError(f"decryption by member {member}: {e.message}") from None
         if not verify_partial(eid, shares[member], partial, totals, labels):
             raise VerifyError(f"decryption by member {member}: the proof of correct decryption fails")
         partials.append(partial)

@@ -18,7 +18,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from daihoi.crypto.elgamal import Ciphertext
-from daihoi.crypto.group import IDENTITY, CryptoError, L, Point, Rng, base_mul, hash_to_scalar, random_scalar
+from daihoi.crypto.group import (
+    IDENTITY,
+    CryptoError,
+    L,
+    Point,
+    Rng,
+    base_mul,
+    hash_to_scalar,
+    random_scalar,
+    scalar_from_hex,
+    scalar_hex,
+)
 from daihoi.crypto.proofs import Proof, prove_equal_logs, prove_knowledge, verify_equal_logs, verify_knowledge
 
 
@@ -77,6 +88,42 @@ class Dealing:
     commitments: tuple[Point, ...]
     proof: Proof
     sealed: tuple[SealedShare, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """The form committee_crypto.js sends and reads."""
+        return {
+            "dealer": self.dealer,
+            "commitments": [c.hex() for c in self.commitments],
+            "proof": self.proof.to_json(),
+            "sealed": [
+                {"recipient": s.recipient, "ephemeral": s.ephemeral.hex(), "masked": scalar_hex(s.masked)}
+                for s in self.sealed
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Dealing:
+        if not isinstance(data, dict) or not isinstance(data.get("dealer"), int):
+            raise CryptoError("bad_dealing", "a dealing must be an object with its dealer's index")
+        dealer = data["dealer"]
+        what = f"member {dealer}'s dealing"
+        sealed = data.get("sealed")
+        if not isinstance(sealed, list) or not all(isinstance(s, dict) for s in sealed):
+            raise CryptoError("bad_dealing", f"{what}: sealed shares must be a list")
+        return cls(
+            dealer,
+            tuple(Point.from_hex(c, f"{what}: commitment") for c in data.get("commitments") or []),
+            Proof.from_json(data.get("proof"), f"{what}: proof"),
+            tuple(
+                SealedShare(
+                    dealer,
+                    int(s.get("recipient", 0)),
+                    Point.from_hex(s.get("ephemeral"), f"{what}: ephemeral key"),
+                    scalar_from_hex(s.get("masked"), f"{what}: sealed share"),
+                )
+                for s in sealed
+            ),
+        )
 
 
 def _check_sizes(threshold: int, members: int) -> None:
@@ -148,6 +195,12 @@ def public_share(all_commitments: Mapping[int, Sequence[Point]], member: int) ->
     return total
 
 
+def key_fingerprint(key: Point) -> str:
+    """A short fingerprint of the public key for people to compare by eye (as committee_crypto.js)."""
+    digits = key.data[:8].hex().upper()
+    return " ".join(digits[i : i + 4] for i in range(0, 16, 4))
+
+
 def prove_share(election_id: str, member: int, x: int, rng: Rng = random_scalar) -> Proof:
     return prove_knowledge(x, share_context(election_id, member), rng)
 
@@ -163,6 +216,32 @@ class PartialDecryption:
     member: int
     factors: tuple[Point, ...]
     proofs: tuple[Proof, ...]
+
+    def to_json(self, labels: Sequence[str]) -> dict[str, object]:
+        """As in the election record's `decryptions`, and as committee_crypto.js sends it."""
+        return {
+            "member": self.member,
+            "factors": [
+                {"label": label, "factor": d.hex(), "proof": p.to_json()}
+                for label, d, p in zip(labels, self.factors, self.proofs, strict=True)
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: object, labels: Sequence[str]) -> PartialDecryption:
+        if not isinstance(data, dict) or not isinstance(data.get("member"), int):
+            raise CryptoError("bad_partial", "a partial decryption must be an object with its member's index")
+        member = data["member"]
+        factors = data.get("factors")
+        if not isinstance(factors, list) or [
+            f.get("label") if isinstance(f, dict) else None for f in factors
+        ] != list(labels):
+            raise CryptoError("bad_partial", f"member {member}'s decryption: one factor per total expected")
+        return cls(
+            member,
+            tuple(Point.from_hex(f["factor"], f"member {member} factor") for f in factors),
+            tuple(Proof.from_json(f["proof"], f"member {member} proof") for f in factors),
+        )
 
 
 def partial_decrypt(

@@ -148,6 +148,14 @@ function sumValues(spec) {
   return values;
 }
 
+export const scalarHex = (k) => toHex(scalarBytes(k));
+export function scalarFromHex(hex) {
+  if (typeof hex !== "string" || !/^[0-9a-f]{64}$/.test(hex)) throw new Error("a scalar must be 64 hex digits");
+  const k = fromLE(hexBytes(hex));
+  if (k >= L) throw new Error("a scalar must be reduced modulo the group order");
+  return k;
+}
+
 const proofJson = (branches) => branches.map(([c, s]) => [toHex(scalarBytes(c)), toHex(scalarBytes(s))]);
 const ctJson = (ct, proof) => ({ a: ct.a.toHex(), b: ct.b.toHex(), proof: proofJson(proof) });
 
@@ -193,7 +201,10 @@ export function encryptBallot({ spec, publicKey, electionId, credential, marks, 
   return out;
 }
 
-function hexBytes(hex) {
+/** Shared with committee_crypto.js: scalar arithmetic, points, hex. */
+export { Point, mod, mul, baseMul, scalarBytes, toHex, u32be };
+
+export function hexBytes(hex) {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
