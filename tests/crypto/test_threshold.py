@@ -10,6 +10,7 @@ from daihoi.crypto.elgamal import DlogTable, add_all, encrypt
 from daihoi.crypto.group import CryptoError, base_mul, seeded_rng
 from daihoi.crypto.proofs import Proof
 from daihoi.crypto.threshold import (
+    Dealing,
     PartialDecryption,
     TransportKey,
     check_dealer,
@@ -120,3 +121,24 @@ def test_a_false_or_tampered_partial_decryption_fails_its_proof():
             assert not verify_partial(
                 EID, share, PartialDecryption(m.index, honest.factors, tuple(proofs)), totals, labels
             )
+
+
+def test_dealings_and_partials_travel_as_json_and_bad_json_is_refused():
+    keys = {i: TransportKey.generate(RNG) for i in (1, 2, 3)}
+    dealing = deal(EID, 2, 2, {i: k.public for i, k in keys.items()}, RNG)
+    assert Dealing.from_json(dealing.to_json()) == dealing
+    for bad in (
+        {},
+        {"dealer": 2, "sealed": "x"},
+        {**dealing.to_json(), "proof": []},
+        {**dealing.to_json(), "commitments": ["00"]},
+    ):
+        with pytest.raises(CryptoError):
+            Dealing.from_json(bad)
+    members, _, pk = ceremony(2, 3)
+    totals = [encrypt(pk, 1, RNG())]
+    partial = partial_decrypt(EID, 1, members[0].share, totals, ["mark:0"], RNG)
+    assert PartialDecryption.from_json(partial.to_json(["mark:0"]), ["mark:0"]) == partial
+    with pytest.raises(CryptoError) as e:
+        PartialDecryption.from_json(partial.to_json(["mark:0"]), ["mark:0", "invalid"])
+    assert e.value.code == "bad_partial"
