@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from daihoi.crypto.group import IDENTITY, CryptoError, G, Point, base_mul
+from daihoi.crypto.group import IDENTITY, CryptoError, G, Point, base_mul, small_multiple
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ ZERO_CIPHERTEXT = Ciphertext(IDENTITY, IDENTITY)
 
 
 def encrypt(public_key: Point, m: int, r: int) -> Ciphertext:
-    return Ciphertext(base_mul(r), base_mul(m) + public_key * r)
+    return Ciphertext(base_mul(r), small_multiple(m) + public_key * r)
 
 
 def add_all(ciphertexts: Iterable[Ciphertext]) -> Ciphertext:

@@ -6,6 +6,7 @@ read little-endian and reduced mod L. The JavaScript side (ballot_crypto.js) doe
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -87,6 +88,12 @@ G = Point(bytes(rbcl.crypto_scalarmult_ristretto255_base((1).to_bytes(32, "littl
 def base_mul(k: int) -> Point:
     """k·G (faster than G * k: libsodium's precomputed base)."""
     return Point(bytes(rbcl.crypto_scalarmult_ristretto255_base_allow_scalar_zero(scalar_bytes(k))))
+
+
+@functools.lru_cache(maxsize=2048)
+def small_multiple(v: int) -> Point:
+    """v·G for the small counts proofs and encryption use (cached: they recur in every ballot)."""
+    return base_mul(v)
 
 
 def scalar_bytes(k: int) -> bytes:

@@ -20,6 +20,7 @@ from daihoi.crypto.group import (
     hash_to_scalar,
     scalar_from_hex,
     scalar_hex,
+    small_multiple,
 )
 
 DOMAIN_POK = "daihoi/v1/pok"
@@ -117,7 +118,10 @@ def prove_one_of(
             branches.append((0, 0))
         else:
             c_j, s_j = rng(), rng()
-            commitments += [(base_mul(s_j) - a * c_j).data, (public_key * s_j - (b - base_mul(v)) * c_j).data]
+            commitments += [
+                (base_mul(s_j) - a * c_j).data,
+                (public_key * s_j - (b - small_multiple(v)) * c_j).data,
+            ]
             branches.append((c_j, s_j))
     c = hash_to_scalar(
         DOMAIN_OR, *context, public_key.data, a.data, b.data, _values_bytes(values), *commitments
@@ -135,7 +139,10 @@ def verify_one_of(
     a, b = ciphertext.a, ciphertext.b
     commitments: list[bytes] = []
     for (c_j, s_j), v in zip(proof.branches, values, strict=True):
-        commitments += [(base_mul(s_j) - a * c_j).data, (public_key * s_j - (b - base_mul(v)) * c_j).data]
+        commitments += [
+            (base_mul(s_j) - a * c_j).data,
+            (public_key * s_j - (b - small_multiple(v)) * c_j).data,
+        ]
     c = hash_to_scalar(
         DOMAIN_OR, *context, public_key.data, a.data, b.data, _values_bytes(values), *commitments
     )
