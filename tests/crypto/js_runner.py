@@ -47,8 +47,16 @@ async (job) => {
     const partial = c.partialDecrypt({ electionId: j.election_id, member: j.member, share: opened.share,
       totals: j.totals });
     const key = c.newTransportKey();
+    const backup = c.shareBackup({ electionId: j.election_id, member: j.member, share: opened.share });
+    const restored = c.restoreShare(j.python_backup, { electionId: j.election_id, publicShares: j.public_shares });
+    let wrongElection = null;
+    try {
+      c.restoreShare(backup, { electionId: "another", publicShares: j.public_shares });
+    } catch (e) {
+      wrongElection = String(e.message);
+    }
     out.committee = { dealing, opened, partial, complaints: tampered.complaints, key,
-      fingerprint: c.keyFingerprint(opened.publicKey) };
+      fingerprint: c.keyFingerprint(opened.publicKey), backup, restored, wrongElection };
   }
   for (const h of job.hashes || []) {
     const k = m.hashToScalar(h.domain, ...h.parts.map(hex));

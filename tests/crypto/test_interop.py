@@ -29,6 +29,8 @@ from daihoi.crypto.threshold import (
     partial_decrypt,
     public_key,
     public_share,
+    restore_share,
+    share_backup,
     verify_partial,
     verify_share,
 )
@@ -163,6 +165,8 @@ def committee_run(tmp_path_factory) -> dict:
             "dealings": [d1.to_json(), d2.to_json()],
             "bad_dealings": [d1.to_json(), bad],
             "totals": [{"label": label, **t.to_json()} for label, t in zip(labels, totals, strict=True)],
+            "python_backup": share_backup(eid, 1, x1),
+            "public_shares": {str(i): public_share(commitments, i).hex() for i in (1, 2, 3)},
         }
     }
     path = tmp_path_factory.mktemp("js") / "job.json"
@@ -216,3 +220,13 @@ def test_a_devices_partial_decryption_verifies_and_combines_with_pythons(committ
     mine = partial_decrypt(r["eid"], 1, r["x1"], r["totals"], r["labels"])
     table = DlogTable(3)
     assert [table.lookup(p) for p in combine_partials(2, r["totals"], [mine, partial])] == [2, 1, 0]
+
+
+@pytest.mark.browser
+def test_a_share_backup_made_on_either_side_restores_on_the_other(committee_run):
+    r = committee_run
+    publics = {i: public_share(r["commitments"], i) for i in (1, 2, 3)}
+    member, share = restore_share(r["out"]["backup"], r["eid"], publics)
+    assert member == 3 and scalar_hex(share) == r["out"]["opened"]["share"]
+    assert r["out"]["restored"] == {"member": 1, "share": scalar_hex(r["x1"])}
+    assert r["out"]["wrongElection"] == "the backup is damaged or belongs to another election"

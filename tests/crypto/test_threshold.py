@@ -22,7 +22,9 @@ from daihoi.crypto.threshold import (
     partial_decrypt,
     public_key,
     public_share,
+    restore_share,
     run_ceremony,
+    share_backup,
     verify_partial,
     verify_share,
 )
@@ -142,3 +144,18 @@ def test_dealings_and_partials_travel_as_json_and_bad_json_is_refused():
     with pytest.raises(CryptoError) as e:
         PartialDecryption.from_json(partial.to_json(["mark:0"]), ["mark:0", "invalid"])
     assert e.value.code == "bad_partial"
+
+
+def test_a_share_backup_restores_only_for_its_member_and_election():
+    members, commitments, _ = ceremony(2, 3)
+    publics = {m.index: public_share(commitments, m.index) for m in members}
+    text = share_backup(EID, 2, members[1].share)
+    assert restore_share(text, EID, publics) == (2, members[1].share)
+    damaged = text[:20] + ("0" if text[20] != "0" else "1") + text[21:]
+    for bad, election in ((damaged, EID), (text, "another election"), ("hello", EID)):
+        with pytest.raises(CryptoError) as e:
+            restore_share(bad, election, publics)
+        assert e.value.code == "bad_backup"
+    forged = share_backup(EID, 2, members[0].share)  # a well-formed backup of the wrong share
+    with pytest.raises(CryptoError, match="does not match member 2"):
+        restore_share(forged, EID, publics)

@@ -14,6 +14,7 @@ commitments alone. The whole key Σ_j a_j0 is never formed anywhere.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,8 +26,10 @@ from daihoi.crypto.group import (
     Point,
     Rng,
     base_mul,
+    frame,
     hash_to_scalar,
     random_scalar,
+    scalar_bytes,
     scalar_from_hex,
     scalar_hex,
 )
@@ -199,6 +202,32 @@ def key_fingerprint(key: Point) -> str:
     """A short fingerprint of the public key for people to compare by eye (as committee_crypto.js)."""
     digits = key.data[:8].hex().upper()
     return " ".join(digits[i : i + 4] for i in range(0, 16, 4))
+
+
+BACKUP_PREFIX = "daihoi-share-v1"
+
+
+def _backup_check(election_id: str, member: int, share: int) -> str:
+    data = frame([b"daihoi/v1/share-backup", election_id.encode(), _index_bytes(member), scalar_bytes(share)])
+    return hashlib.sha256(data).hexdigest()[:8]
+
+
+def share_backup(election_id: str, member: int, share: int) -> str:
+    """The text of the printed QR backup of a member's key share (as committee_crypto.js's shareBackup)."""
+    return f"{BACKUP_PREFIX}:{member}:{scalar_hex(share)}:{_backup_check(election_id, member, share)}"
+
+
+def restore_share(text: str, election_id: str, public: Mapping[int, Point]) -> tuple[int, int]:
+    """(member, share) from a backup, checked against this election and the member's public share."""
+    parts = text.strip().split(":")
+    if len(parts) != 4 or parts[0] != BACKUP_PREFIX or not parts[1].isdigit():
+        raise CryptoError("bad_backup", "this is not a daihoi key-share backup")
+    member, share = int(parts[1]), scalar_from_hex(parts[2], "the backed-up share")
+    if parts[3] != _backup_check(election_id, member, share):
+        raise CryptoError("bad_backup", "the backup is damaged or belongs to another election")
+    if member not in public or base_mul(share) != public[member]:
+        raise CryptoError("bad_backup", f"the backup does not match member {member}'s public share")
+    return member, share
 
 
 def prove_share(election_id: str, member: int, x: int, rng: Rng = random_scalar) -> Proof:

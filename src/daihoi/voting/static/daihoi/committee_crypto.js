@@ -1,7 +1,23 @@
 // A counting-committee member's device: its part of the key ceremony (Pedersen's distributed key
 // generation) and its partial decryption of the totals, exactly as daihoi.crypto.threshold checks them.
 // The member's key share never leaves this device except as the printed QR backup. See docs/crypto.md.
-import { L, Point, baseMul, hashToScalar, hexBytes, mod, mul, randomScalar, scalarFromHex, scalarHex, u32be } from "./ballot_crypto.js";
+import { sha256 } from "./vendor/noble/noble.js";
+import {
+  L,
+  Point,
+  baseMul,
+  frame,
+  hashToScalar,
+  hexBytes,
+  mod,
+  mul,
+  randomScalar,
+  scalarBytes,
+  scalarFromHex,
+  scalarHex,
+  toHex,
+  u32be,
+} from "./ballot_crypto.js";
 
 const utf8 = new TextEncoder();
 
@@ -136,6 +152,35 @@ export function partialDecrypt({ electionId, member, share, totals, rng = random
       };
     }),
   };
+}
+
+function backupCheck(electionId, member, share) {
+  const data = frame([utf8.encode("daihoi/v1/share-backup"), utf8.encode(electionId), u32be(member), scalarBytes(share)]);
+  return toHex(sha256(data)).slice(0, 8);
+}
+
+/** The text of the printed QR backup of this member's key share (daihoi.crypto.threshold.share_backup). */
+export function shareBackup({ electionId, member, share }) {
+  const x = scalarFromHex(share);
+  return `daihoi-share-v1:${member}:${scalarHex(x)}:${backupCheck(electionId, member, x)}`;
+}
+
+/** {member, share} from a backup, checked against this election and the member's public share (hex). */
+export function restoreShare(text, { electionId, publicShares }) {
+  const parts = text.trim().split(":");
+  if (parts.length !== 4 || parts[0] !== "daihoi-share-v1" || !/^\d+$/.test(parts[1])) {
+    throw new Error("this is not a daihoi key-share backup");
+  }
+  const member = Number(parts[1]);
+  const x = scalarFromHex(parts[2]);
+  if (parts[3] !== backupCheck(electionId, member, x)) {
+    throw new Error("the backup is damaged or belongs to another election");
+  }
+  const expected = publicShares[member];
+  if (!expected || !baseMul(x).equals(Point.fromHex(expected))) {
+    throw new Error(`the backup does not match member ${member}'s public share`);
+  }
+  return { member, share: scalarHex(x) };
 }
 
 /** A short fingerprint of the public key, for members and voters to compare by eye. */
