@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from daihoi.crypto.ballot import encrypt_ballot, verify_ballot
+from daihoi.crypto.ballot import encrypt_ballot
 from daihoi.crypto.group import Rng, random_scalar
-from daihoi.crypto.record import CastBallot, CommitteeMember, Poll, build_record, homomorphic_totals
+from daihoi.crypto.record import (
+    CastBallot,
+    CommitteeMember,
+    Poll,
+    build_record,
+    check_cast,
+    homomorphic_totals,
+)
 from daihoi.crypto.threshold import Member, partial_decrypt, public_key, run_ceremony
 from daihoi.crypto.totals import PaperTotals
 
@@ -55,7 +62,8 @@ def counted_record(
         for k, (marks, invalid) in enumerate(votes, start=1)
     ]
     ballots += list(extra)
-    accepted = [b.ballot for b in ballots if verify_ballot(spec, pk, poll.id, b.credential, b.ballot)]
+    checked = [check_cast(poll, pk, b) for b in ballots]
+    accepted = [parsed for parsed, ok in checked if ok and parsed is not None]
     totals = homomorphic_totals(poll, accepted)
     partials = [
         partial_decrypt(poll.id, m.index, m.share, totals, poll.labels())

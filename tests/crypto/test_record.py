@@ -166,6 +166,15 @@ def test_a_ballot_whose_proofs_fail_is_set_aside_and_counted_invalid():
         verify_record(tamper(record, lambda r: r["ballots"][-1].__setitem__("accepted", True)))
 
 
+def test_a_ballot_that_does_not_even_parse_is_kept_set_aside():
+    garbage = CastBallot("cred-g", {"marks": [{"a": "zz"}], "invalid": None, "sum_proof": []})
+    record = counted_record(ELECTION, VOTES[:2], extra=[garbage])
+    entry = record["ballots"][-1]
+    assert entry == {"credential": "cred-g", "tracker": None, "accepted": False, "ballot": garbage.ballot}
+    assert record["result"]["ballots"]["invalid_by_reason"] == {"bad_proof": 1}
+    assert verify_record(record).startswith("OK")
+
+
 def test_a_motion_record_verifies_and_recomputes_the_decision(tmp_path, capsys):
     record = counted_record(MOTION, [([1, 0, 0], False)] * 3 + [([0, 1, 0], False)], paper=None)
     assert record["electronic"]["votes"] == [3, 1, 0]

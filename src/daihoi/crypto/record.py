@@ -125,8 +125,25 @@ class CommitteeMember:
 
 @dataclass(frozen=True)
 class CastBallot:
+    """A ballot as the server stored it: parsed, or the JSON the phone sent (which may not even parse)."""
+
     credential: str
-    ballot: EncryptedBallot
+    ballot: EncryptedBallot | dict[str, Any]
+
+
+def check_cast(poll: Poll, pk: Point, cast: CastBallot) -> tuple[EncryptedBallot | None, bool]:
+    """The ballot parsed (None if it does not parse) and whether every proof holds: what the background
+    check after casting decides, and what the record says as `accepted`."""
+    spec = poll.spec()
+    try:
+        parsed = (
+            cast.ballot
+            if isinstance(cast.ballot, EncryptedBallot)
+            else EncryptedBallot.from_json(cast.ballot, spec)
+        )
+    except CryptoError:
+        return None, False
+    return parsed, verify_ballot(spec, pk, poll.id, cast.credential, parsed)
 
 
 def homomorphic_totals(poll: Poll, ballots: Sequence[EncryptedBallot]) -> list[Ciphertext]:
@@ -179,15 +196,16 @@ def build_record(
     pk = public_key(commitments)
     entries, accepted = [], []
     for cast in ballots:
-        ok = verify_ballot(spec, pk, poll.id, cast.credential, cast.ballot)
-        if ok:
-            accepted.append(cast.ballot)
+        parsed, ok = check_cast(poll, pk, cast)
+        if ok and parsed is not None:
+            accepted.append(parsed)
         entries.append(
             {
                 "credential": cast.credential,
-                "tracker": ballot_tracker(poll.id, cast.credential, cast.ballot),
+                # A ballot that does not parse has no canonical bytes, hence no tracker.
+                "tracker": None if parsed is None else ballot_tracker(poll.id, cast.credential, parsed),
                 "accepted": ok,
-                "ballot": cast.ballot.to_json(),
+                "ballot": cast.ballot if parsed is None else parsed.to_json(),
             }
         )
     totals = homomorphic_totals(poll, accepted)
@@ -381,6 +399,7 @@ __all__ = [
     "Poll",
     "VerifyError",
     "build_record",
+    "check_cast",
     "homomorphic_totals",
     "verify_record",
 ]
