@@ -125,3 +125,9 @@ def read_file(path: Path) -> list[Mark]:
 
 def stored_marks() -> list[Mark]:
     return [Mark(a.hash, a.seq, f"anchor {a.reason} {a.ref}") for a in Anchor.objects.order_by("seq", "id")]
+
+
+def shown(ref: str, reasons: Iterable[str]) -> dict[str, object] | None:
+    """The last anchor of `ref` as screens show it: short form, full hash and entry number."""
+    a = latest(ref, reasons)
+    return None if a is None else {"short": a.short, "hash": a.hash, "seq": a.seq}

@@ -316,4 +316,6 @@ def result_section(congress: Congress) -> dict[str, Any] | None:
         .order_by("-certified_at", "-pk")
         .first()
     )
-    return None if election is None else result_view(election)
+    if election is None:
+        return None
+    return {**result_view(election), "anchor": anchor.shown(f"election:{election.pk}", ("election.release",))}
