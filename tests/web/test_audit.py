@@ -204,6 +204,7 @@ def test_the_key_file_is_created_once_with_mode_0600(settings, tmp_path, monkeyp
     assert stat.S_IMODE(os.stat(tmp_path / "audit.key").st_mode) == 0o600
     assert len(first) == 64 and audit_key.audit_key() == first
     assert (tmp_path / "audit.key").read_text().strip().encode() == first
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.key"]
 
 
 def test_the_environment_key_takes_precedence(monkeypatch):
@@ -388,3 +389,11 @@ def test_verify_anchors_file_copy_checks_every_line(tmp_path, anchors_file):
     AuditEntry.objects.filter(seq=2).update(seq=99)  # the first anchored state moves
     code, _out, err = run_verify("--anchors", str(copy))
     assert code == 1 and "copy.log line 1" in err
+
+
+def test_a_key_file_already_there_is_kept(settings, tmp_path, monkeypatch):
+    monkeypatch.delenv(audit_key.ENV, raising=False)
+    (tmp_path / "audit.key").write_text("the hall's key\n")
+    settings.DAIHOI_AUDIT_KEY_FILE = str(tmp_path / "audit.key")
+    assert audit_key.audit_key() == b"the hall's key"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.key"]  # no temporary left behind

@@ -7,6 +7,7 @@ directory (settings `DAIHOI_AUDIT_KEY_FILE` overrides the path), created on firs
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -25,14 +26,19 @@ def key_path() -> Path:
 def _read_or_create(path: Path) -> bytes:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole to a private temporary file, then linked into place: a second process starting at
+        # the same moment either wins the link or reads the complete key of the first, never half of it.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            # O_EXCL: two processes starting together cannot each write a different key.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(fd, "w", encoding="ascii") as f:
                 f.write(secrets.token_hex(32) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
     text = path.read_text(encoding="utf-8").strip()
     if not text:
         raise RuntimeError(f"the audit key file {path} is empty")

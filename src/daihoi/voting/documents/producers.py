@@ -16,6 +16,7 @@ from daihoi.voting.documents.blocks import Block, Document, Para, Signatures, Ta
 from daihoi.voting.documents.wording import (
     anchor_paras,
     at_time,
+    basis_line,
     congress_line,
     header,
     number,
@@ -24,7 +25,6 @@ from daihoi.voting.documents.wording import (
     result_label,
     roman,
     signers,
-    test_line,
 )
 from daihoi.voting.models import CountingMember, Election, ElectronicBallot, Motion
 
@@ -409,7 +409,7 @@ def motion_document(motion: Motion) -> Document:
     )
     blocks.append(Para(outcome_line(motion.is_passed), bold=True))
     if motion.outcome:
-        blocks.append(Para(test_line(motion.outcome)))
+        blocks.append(Para(basis_line(motion.outcome)))
     roll = facts.get("roll") or []
     if roll:
         blocks.append(Para(_("Danh sách biểu quyết công khai:"), bold=True, indent=False))

@@ -117,7 +117,7 @@ def outcome_line(is_passed: bool) -> str:
     return _("Kết quả: %(verdict)s.") % {"verdict": verdict}
 
 
-def test_line(outcome: str) -> str:
+def basis_line(outcome: str) -> str:
     """The outcome text stored at the close: the counts and the test that was actually applied."""
     return _("Căn cứ (ghi nhận khi kết thúc biểu quyết): %(outcome)s.") % {"outcome": outcome.rstrip(". ")}
 
