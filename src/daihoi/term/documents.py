@@ -39,13 +39,28 @@ def outcome_label(outcome: core.Outcome) -> str:
     return _(OUTCOME_LABELS[outcome])
 
 
-def target_text(t: Target) -> str:
-    """The target as the resolution words it, e.g. "Thu ngân sách tăng bình quân: từ … trở lên 10 %/năm"."""
-    unit = f" {t.unit}" if t.unit else ""
-    text = f"{t.name}: {t.get_direction_display().replace('…', '').strip()} {t.target_value}{unit}"
+GOAL_PHRASES = {
+    core.Direction.AT_LEAST: "từ %(value)s%(unit)s trở lên",
+    core.Direction.ABOVE: "trên %(value)s%(unit)s",
+    core.Direction.AT_MOST: "không quá %(value)s%(unit)s",
+    core.Direction.BELOW: "dưới %(value)s%(unit)s",
+}
+
+
+def goal_text(t: Target) -> str:
+    """The target value with its direction as a resolution words it: "từ 10 %/năm trở lên", "dưới 0.5 %"."""
+    text = _(GOAL_PHRASES[core.Direction(t.direction)]) % {
+        "value": t.target_value,
+        "unit": f" {t.unit}" if t.unit else "",
+    }
     if t.kind == core.Kind.GROWTH_AVG and t.mean == core.Mean.ARITHMETIC:
         text += " " + _("(trung bình cộng)")
     return text
+
+
+def target_text(t: Target) -> str:
+    """The target as the resolution words it: "Thu ngân sách tăng bình quân: từ 10 %/năm trở lên"."""
+    return f"{t.name}: {goal_text(t)}"
 
 
 def achieved_text(line: actions.Line) -> str:
@@ -80,7 +95,7 @@ def review_rows(lines: list[actions.Line]) -> tuple[tuple[str, ...], ...]:
         (
             str(line.target.number),
             line.target.name,
-            f"{line.target.get_direction_display().replace('…', '').strip()} {line.target.target_value} {line.target.unit}".strip(),
+            goal_text(line.target),
             achieved_text(line),
             line.judgement.ratio + "%" if line.judgement.ratio else "",
             outcome_label(line.judgement.outcome),
@@ -180,7 +195,7 @@ def year_report_document(congress: Congress, year: int, *, midterm: bool = False
             (
                 str(c.target.number),
                 c.target.name,
-                target_text(c.target).split(": ", 1)[-1],
+                goal_text(c.target),
                 (f"{v.value} {c.target.unit}".strip() if v else _("chưa báo cáo")),
                 c.label,
                 v.note if v else "",
