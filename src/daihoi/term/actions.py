@@ -29,6 +29,7 @@ from daihoi.rules import targets as core
 from daihoi.rules.errors import RuleError
 from daihoi.term.models import Area, KeyTask, NewsPage, Resolution, Target, TargetValue
 from daihoi.voting.actions import motions as motion_actions
+from daihoi.voting.documents import roman
 from daihoi.voting.models import Motion
 
 NAME_MAX = 300
@@ -362,7 +363,7 @@ def propose_adoption(congress: Congress, actor: Actor, *, method: str = Motion.M
             congress,
             actor=actor,
             title=_("Thông qua Nghị quyết Đại hội lần thứ %(ordinal)s, nhiệm kỳ %(term)s")
-            % {"ordinal": congress.ordinal, "term": congress.term},
+            % {"ordinal": roman(congress.ordinal), "term": congress.term},
             kind=Motion.Kind.RESOLUTION,
             method=method,
             payload={"resolution": resolution.pk, "targets": targets},
@@ -595,8 +596,6 @@ def start_next_congress(
             "next_congress_exists",
             _("Đại hội lần thứ %(ordinal)s của tổ chức này đã có.") % {"ordinal": congress.ordinal + 1},
         )
-    from daihoi.voting.documents import roman
-
     day = starts_on or dt.date(congress.term_end, congress.starts_on.month, min(congress.starts_on.day, 28))
     with transaction.atomic():
         nxt = congress_actions.create_congress(

@@ -45,6 +45,13 @@ class Card:
     def label(self) -> str:
         return pace_label(self.pace.pace)
 
+    @property
+    def goal(self) -> str:
+        from daihoi.term.documents import goal_text
+
+        text = goal_text(self.target)
+        return text[:1].upper() + text[1:]
+
 
 def as_of_year(congress: Congress, targets: list[Target]) -> int:
     """The last year any target has a value for (the base year when none has)."""
@@ -64,7 +71,9 @@ def chart_svg(target: Target) -> str:
     baseline = values.get(term.base)
     plan = {y: core.planned(term, t, baseline, y) for y in range(term.base, term.end + 1)}
     actual = core.shown_series(term, t, values)
-    ys = [v for v in plan.values() if v is not None] + list(actual.values()) + [Fraction(t.target)]
+    ys = [v for v in plan.values() if v is not None] + list(actual.values())
+    if t.kind is not core.Kind.GROWTH_AVG:  # a growth target is a rate, not a value on this axis
+        ys.append(Fraction(t.target))
     lo, hi = min(ys), max(ys)
     if lo == hi:
         lo, hi = lo - 1, hi + 1

@@ -20,6 +20,7 @@ from daihoi.congress.access import SYSTEM
 from daihoi.congress.demo import DemoPart, register_part
 from daihoi.congress.models import Congress
 from daihoi.term.models import KeyTask, NewsPage, Resolution, Target, TargetValue
+from daihoi.voting.documents import roman
 from daihoi.voting.models import Motion
 
 # name, unit, area, kind, direction, target, mean, values 2015 (base) … 2020 (None: not reported)
@@ -156,7 +157,7 @@ def load_demo_term(congress: Congress) -> None:
         congress=congress,
         kind=Motion.Kind.RESOLUTION,
         title=_("Thông qua Nghị quyết Đại hội lần thứ %(ordinal)s, nhiệm kỳ %(term)s")
-        % {"ordinal": congress.ordinal, "term": congress.term},
+        % {"ordinal": roman(congress.ordinal), "term": congress.term},
         method=Motion.Method.SHOW_OF_HANDS,
         status=Motion.Status.CLOSED,
         yes=VOTE["yes"],

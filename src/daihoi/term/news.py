@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from daihoi.congress.attendance import attendance
-from daihoi.congress.models import Congress
+from daihoi.congress.models import Congress, Delegate
 from daihoi.term import actions
 from daihoi.term.models import KeyTask
 from daihoi.voting.models import Election, Motion
@@ -22,10 +23,29 @@ def _date(d: Any) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
+def present_at_congress(congress: Congress) -> int:
+    """Delegates present at the congress: the official delegates who checked in (even if they left
+    since), or, when more, the most present at any vote it closed (a congress run on paper records
+    attendance only there)."""
+    checked_in = (
+        Delegate.objects.filter(
+            congress=congress, standing=Delegate.Standing.OFFICIAL, checked_in_at__isnull=False
+        )
+        .exclude(credential=Delegate.Credential.REJECTED)
+        .count()
+    )
+    at_votes = (
+        Motion.objects.filter(congress=congress, status=Motion.Status.CLOSED).aggregate(m=Max("present"))["m"]
+        or 0
+    )
+    return max(checked_in, at_votes, attendance(congress).present)
+
+
 def compose(congress: Congress) -> dict[str, Any]:
     from daihoi.term.documents import target_text
 
     figures = attendance(congress)
+    present = present_at_congress(congress)
     resolution = actions.resolution_of(congress)
     adopted = actions.resolution_state(resolution) == actions.State.ADOPTED
     if congress.starts_on == congress.ends_on:
@@ -62,12 +82,12 @@ def compose(congress: Congress) -> dict[str, Any]:
             "của %(org)s."
         )
         % {
-            "present": figures.present,
+            "present": present,
             "convened": figures.convened,
             "members": congress.organization.member_count,
             "org": congress.organization.name,
         },
-        "present": figures.present,
+        "present": present,
         "convened": figures.convened,
         "members": congress.organization.member_count,
         "guests": [f"{g.full_name} ({g.title})" if g.title else g.full_name for g in congress.guests.all()],

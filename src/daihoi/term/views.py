@@ -63,13 +63,12 @@ def term_home(request: HttpRequest, slug: str) -> HttpResponse:
             resolution=resolution,
             state=state,
             is_frozen=state in (actions.State.VOTING, actions.State.ADOPTED),
-            targets=actions.own_targets(congress),
+            targets=[(t, documents.target_text(t)) for t in actions.own_targets(congress)],
             tasks=KeyTask.objects.filter(congress=congress),
             kinds=Kind.choices,
             directions=Direction.choices,
             means=Mean.choices,
             areas=Area.choices,
-            target_text=documents.target_text,
         ),
     )
 
@@ -200,7 +199,9 @@ def _review_page(
             lines=lines,
             summary=summary,
             summary_line=documents.summary_line(summary) if lines else "",
-            rows=documents.review_rows(lines),
+            rows=list(
+                zip(documents.review_rows(lines), [x.judgement.outcome.value for x in lines], strict=True)
+            ),
             previous=actions.previous_congress(congress),
             report=report,
             problems=report.problems[:MAX_PROBLEMS_SHOWN] if report else [],
