@@ -423,3 +423,50 @@ def test_core_imports_without_django_in_a_fresh_interpreter():
         "sys.exit(1 if any(m.split('.')[0] == 'django' for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0
+
+
+@given(
+    kind=st.sampled_from([Kind.LEVEL_END, Kind.GROWTH_AVG, Kind.TOTAL]),
+    direction=st.sampled_from(list(Direction)),
+    base=st.integers(min_value=1, max_value=1000),
+    goal=st.integers(min_value=1, max_value=1000),
+    year=st.integers(min_value=2021, max_value=2024),
+)
+def test_property_a_value_exactly_on_the_planned_path_is_on_track(kind, direction, base, goal, year):
+    target = Target("p", kind, direction, Decimal(goal))
+    if kind is Kind.GROWTH_AVG:
+        target = Target("p", kind, direction, Decimal(goal % 40))
+    if kind is Kind.TOTAL:
+        # an equal share each year lands exactly on the path
+        share = Fraction(goal, TERM.n)
+        values = (
+            {y: exact_decimal(share) for y in range(2021, year + 1)} if share.denominator in (1, 5) else None
+        )
+        if values is None:
+            return
+    else:
+        path = planned(TERM, target, Decimal(base), year)
+        assert path is not None
+        try:
+            on_path = exact_decimal(path)
+        except ValueError:
+            return
+        values = {2020: Decimal(base), year: on_path}
+    assert pace(TERM, target, values, year).pace is Pace.ON_TRACK
+
+
+@given(
+    base=st.integers(min_value=1, max_value=1000),
+    goal=st.integers(min_value=1, max_value=1000),
+    a=st.integers(min_value=0, max_value=2000),
+    b=st.integers(min_value=0, max_value=2000),
+    up=st.booleans(),
+)
+def test_property_a_better_value_never_has_a_worse_pace(base, goal, a, b, up):
+    target = T("level_end", "at_least" if up else "at_most", str(goal))
+    lo, hi = sorted((a, b))
+    better, worse = (hi, lo) if up else (lo, hi)
+    rank = {Pace.AT_RISK: 0, Pace.ON_TRACK: 1}
+    got_better = pace(TERM, target, {2020: Decimal(base), 2022: Decimal(better)}, 2022).pace
+    got_worse = pace(TERM, target, {2020: Decimal(base), 2022: Decimal(worse)}, 2022).pace
+    assert rank[got_better] >= rank[got_worse]
