@@ -67,12 +67,13 @@ def test_delegate_and_outsider_are_refused_and_the_delegate_cannot_post_values()
     delegate = delegate_client(Client(), c.delegates.first())
     assert delegate.get(reverse("term_dashboard", args=[c.slug])).status_code == 403
     assert (
-        delegate.post(reverse("term_year", args=[c.slug, 2021]), {f"value-{target.pk}": "10"}).status_code
+        delegate.post(reverse("term_year_save", args=[c.slug, 2021]), {f"value-{target.pk}": "10"}).status_code
         == 403
     )
     presidium = login_as(Client(), c, Role.PRESIDIUM)
+    assert presidium.get(reverse("term_year", args=[c.slug, 2021])).status_code == 200
     assert (
-        presidium.post(reverse("term_year", args=[c.slug, 2021]), {f"value-{target.pk}": "10"}).status_code
+        presidium.post(reverse("term_year_save", args=[c.slug, 2021]), {f"value-{target.pk}": "10"}).status_code
         == 403
     )
     other = login_as(Client(), make_congress(), Role.ORGANIZER)
@@ -110,7 +111,7 @@ def test_standing_committee_enters_a_year_and_the_dashboard_changes():
     targets = list(Target.objects.filter(congress=c, is_review=False))
     data = {f"value-{t.pk}": v for t, v in zip(targets, ["110", "2.6", "16", "100"], strict=True)}
     data[f"note-{targets[0].pk}"] = "Vượt dự toán"
-    response = client.post(reverse("term_year", args=[c.slug, 2021]), data)
+    response = client.post(reverse("term_year_save", args=[c.slug, 2021]), data)
     assert response.status_code == 302
     after = client.get(reverse("term_dashboard", args=[c.slug])).content.decode()
     assert after.count('data-pace="on_track"') == 3 and after.count('data-pace="at_risk"') == 1
@@ -125,7 +126,7 @@ def test_a_bad_year_value_is_shown_and_nothing_is_saved():
     adopt(c)
     client = login_as(Client(), c, Role.SECRETARIAT)
     t = Target.objects.get(congress=c, number=1, is_review=False)
-    response = client.post(reverse("term_year", args=[c.slug, 2021]), {f"value-{t.pk}": "-1"})
+    response = client.post(reverse("term_year_save", args=[c.slug, 2021]), {f"value-{t.pk}": "-1"})
     assert response.status_code == 400
     assert 'data-code="target_value_not_positive"' in response.content.decode()
     assert not TargetValue.objects.exists()
@@ -191,3 +192,28 @@ def test_news_is_public_only_while_published():
     organizer.post(reverse("term_news_publish", args=[c.slug]), {"publish": "0"})
     assert public.get(reverse("term_public_news", args=[token])).status_code == 404
     assert organizer.get(reverse("term_news_docx", args=[c.slug])).content.startswith(b"PK")
+
+
+def test_the_last_terms_values_are_entered_per_year_and_judged():
+    c = make_congress()
+    header = ["STT", "Chỉ tiêu", "Loại", "Hướng", "Chỉ tiêu đề ra", "2015", "2016", "2017"]
+    from daihoi.congress.access import SYSTEM
+    from daihoi.term import imports
+
+    imports.import_review(
+        c, "r.xlsx", xlsx([header, [1, "A", "total", "at_least", "10", None, 6, None]]), SYSTEM
+    )
+    client = login_as(Client(), c, Role.SECRETARIAT)
+    body = client.get(reverse("term_review", args=[c.slug])).content.decode()
+    assert "Thiếu số liệu" in body and reverse("term_review_year", args=[c.slug, 2017]) in body
+    t = Target.objects.get(congress=c, is_review=True)
+    page = client.get(reverse("term_review_year", args=[c.slug, 2017]))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("term_review_year_save", args=[c.slug, 2017]),
+        {f"value-{t.pk}": "4", f"note-{t.pk}": "Báo cáo bổ sung"},
+    )
+    assert response["Location"] == reverse("term_review", args=[c.slug])
+    body = client.get(reverse("term_review", args=[c.slug])).content.decode()
+    assert "1/1 chỉ tiêu đạt và vượt" in body
+    assert client.get(reverse("term_review_year", args=[c.slug, 2020])).status_code == 404

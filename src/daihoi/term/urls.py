@@ -23,6 +23,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:slug>/term/review.xlsx", views.review_xlsx, name="term_review_xlsx"),
     path("c/<slug:slug>/term/dashboard/", views.term_dashboard, name="term_dashboard"),
     path("c/<slug:slug>/term/years/<int:year>/", views.year_values, name="term_year"),
+    path("c/<slug:slug>/term/years/<int:year>/save/", views.year_save, name="term_year_save"),
+    path("c/<slug:slug>/term/review/years/<int:year>/", views.review_year, name="term_review_year"),
+    path(
+        "c/<slug:slug>/term/review/years/<int:year>/save/",
+        views.review_year_save,
+        name="term_review_year_save",
+    ),
     path("c/<slug:slug>/term/years/<int:year>/report.docx", views.year_report_docx, name="term_year_report"),
     path("c/<slug:slug>/term/midterm.docx", views.midterm_docx, name="term_midterm"),
     path("c/<slug:slug>/term/next/", views.next_congress, name="term_next_congress"),

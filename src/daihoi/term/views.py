@@ -16,7 +16,7 @@ from daihoi.congress.access import Role, congress_view
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
 from daihoi.term import actions, dashboard, documents, imports, news
-from daihoi.term.models import Area, Direction, KeyTask, Kind, Mean, NewsPage
+from daihoi.term.models import Area, Direction, KeyTask, Kind, Mean, NewsPage, Target
 from daihoi.voting.documents import RENDERERS, Document
 from daihoi.voting.models import Motion
 
@@ -203,6 +203,9 @@ def _review_page(
                 zip(documents.review_rows(lines), [x.judgement.outcome.value for x in lines], strict=True)
             ),
             previous=actions.previous_congress(congress),
+            review_years=sorted(
+                {y for line in lines for y in range(line.target.term_start + 1, line.target.term_end + 1)}
+            ),
             report=report,
             problems=report.problems[:MAX_PROBLEMS_SHOWN] if report else [],
             error=error,
@@ -278,49 +281,35 @@ def _year(congress: Congress, year: int) -> int:
     return year
 
 
-@congress_view(*READ)
-def year_values(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """The year's achieved value and note of each target; the standing committee saves them at once."""
+def _year_targets(congress: Congress, year: int, review: bool) -> list[Target]:
+    """The targets a year's page lists: this term's, or the last term's under review; 404 outside their term."""
+    targets = actions.review_targets(congress) if review else actions.own_targets(congress)
+    if review:
+        if not any(t.term_start < year <= t.term_end for t in targets):
+            raise Http404(_("Năm %(y)s không thuộc nhiệm kỳ.") % {"y": year})
+    else:
+        _year(congress, year)
+    return targets
+
+
+def _year_page(
+    request: HttpRequest,
+    year: int,
+    *,
+    review: bool,
+    error: ActionError | None = None,
+    report: imports.ImportReport | None = None,
+) -> HttpResponse:
     congress: Congress = request.congress  # type: ignore[attr-defined]
-    _year(congress, year)
-    error: ActionError | None = None
-    report: imports.ImportReport | None = None
-    targets = actions.own_targets(congress)
-    if request.method == "POST":
-        if not request.actor.has(*EDIT):  # type: ignore[attr-defined]
-            return _denied(request)
-        try:
-            if "file" in request.FILES:
-                upload = request.FILES["file"]
-                report = imports.import_year(congress, year, upload.name or "", upload.read(), request.actor)  # type: ignore[attr-defined]
-                if report.is_ok:
-                    messages.success(request, _("Đã nhập kết quả năm %(y)s từ tệp.") % {"y": year})
-                    return redirect("term_dashboard", slug)
-            else:
-                entries = {
-                    t.pk: (request.POST.get(f"value-{t.pk}", ""), request.POST.get(f"note-{t.pk}", ""))
-                    for t in targets
-                }
-                n = actions.record_year(congress, year, entries, request.actor)  # type: ignore[attr-defined]
-                messages.success(request, _("Đã lưu %(n)s kết quả năm %(y)s.") % {"n": n, "y": year})
-                return redirect("term_dashboard", slug)
-        except ActionError as e:
-            error = e
     rows = []
-    for t in targets:
+    for t in _year_targets(congress, year, review):
         v = next((x for x in t.values.all() if x.year == year), None)
-        rows.append(
-            {
-                "target": t,
-                "value": request.POST.get(f"value-{t.pk}", v.value if v else "")
-                if error
-                else (v.value if v else ""),
-                "note": request.POST.get(f"note-{t.pk}", v.note if v else "")
-                if error
-                else (v.note if v else ""),
-                "text": documents.target_text(t),
-            }
-        )
+        value, note = (v.value, v.note) if v else ("", "")
+        if error:  # show what was typed, to be corrected
+            value = request.POST.get(f"value-{t.pk}", value)
+            note = request.POST.get(f"note-{t.pk}", note)
+        rows.append({"target": t, "value": value, "note": note, "text": documents.target_text(t)})
+    save = "term_review_year_save" if review else "term_year_save"
     status = 400 if error or (report and not report.is_ok) else 200
     return render(
         request,
@@ -329,19 +318,69 @@ def year_values(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             request,
             year=year,
             rows=rows,
+            review=review,
+            save_url=reverse(save, args=[congress.slug, year]),
             error=error,
             report=report,
             problems=report.problems[:MAX_PROBLEMS_SHOWN] if report else [],
-            is_adopted=actions.resolution_state(actions.resolution_of(congress)) == actions.State.ADOPTED,
+            is_adopted=review
+            or actions.resolution_state(actions.resolution_of(congress)) == actions.State.ADOPTED,
         ),
         status=status,
     )
 
 
-def _denied(request: HttpRequest) -> HttpResponse:
-    from daihoi.congress.access import deny
+def _save_year(request: HttpRequest, slug: str, year: int, *, review: bool) -> HttpResponse:
+    congress: Congress = request.congress  # type: ignore[attr-defined]
+    targets = _year_targets(congress, year, review)
+    done = "term_review" if review else "term_dashboard"
+    report: imports.ImportReport | None = None
+    try:
+        if "file" in request.FILES and not review:
+            upload = request.FILES["file"]
+            report = imports.import_year(congress, year, upload.name or "", upload.read(), request.actor)  # type: ignore[attr-defined]
+            if report.is_ok:
+                messages.success(request, _("Đã nhập kết quả năm %(y)s từ tệp.") % {"y": year})
+                return redirect(done, slug)
+        else:
+            entries = {
+                t.pk: (request.POST.get(f"value-{t.pk}", ""), request.POST.get(f"note-{t.pk}", ""))
+                for t in targets
+                if t.term_start < year <= t.term_end
+            }
+            n = actions.record_year(congress, year, entries, request.actor, review=review)  # type: ignore[attr-defined]
+            messages.success(request, _("Đã lưu %(n)s kết quả năm %(y)s.") % {"n": n, "y": year})
+            return redirect(done, slug)
+    except ActionError as e:
+        return _year_page(request, year, review=review, error=e)
+    return _year_page(request, year, review=review, report=report)
 
-    return deny(request, "role_denied", _("Bạn không có quyền thực hiện thao tác này."))
+
+@require_GET
+@congress_view(*READ)
+def year_values(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The year's achieved value and note of each target of this term."""
+    return _year_page(request, year, review=False)
+
+
+@require_POST
+@congress_view(*EDIT)
+def year_save(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The standing committee saves the year's values at once, or imports the year's Excel."""
+    return _save_year(request, slug, year, review=False)
+
+
+@require_GET
+@congress_view(*READ)
+def review_year(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """A year of the last term's targets under review."""
+    return _year_page(request, year, review=True)
+
+
+@require_POST
+@congress_view(*EDIT)
+def review_year_save(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    return _save_year(request, slug, year, review=True)
 
 
 @require_GET
