@@ -353,3 +353,39 @@ def test_documents_render_as_docx_pdf_and_xlsx():
     ]
     assert render_docx(documents.year_report_document(c, 2021)).startswith(b"PK")
     assert render_docx(documents.news_document(c)).startswith(b"PK")
+
+
+def test_news_lists_the_elected_committee_by_committee_from_certified_results_only():
+    from daihoi.voting.models import Election
+
+    c = make_congress()
+    result = {
+        "candidates": [{"id": "c01", "name": "Nguyễn Văn A"}, {"id": "c02", "name": "Trần Thị B"}],
+        "elected": ["c02", "c01"],
+        "elected_alternates": [],
+    }
+    Election.objects.create(
+        congress=c, title="Bầu Ban Chấp hành", status=Election.Status.CERTIFIED, result=result
+    )
+    Election.objects.create(
+        congress=c,
+        title="Bầu đoàn đại biểu",
+        kind=Election.Kind.DELEGATION,
+        status=Election.Status.CERTIFIED,
+        result={**result, "elected": ["c01"], "elected_alternates": ["c02"]},
+    )
+    Election.objects.create(congress=c, title="Chưa kiểm xong", status=Election.Status.CLOSED, result=result)
+    assert news.compose(c)["elected"] == [
+        {
+            "title": "Bầu Ban Chấp hành",
+            "kind": "committee",
+            "names": ["Trần Thị B", "Nguyễn Văn A"],
+            "alternates": [],
+        },
+        {
+            "title": "Bầu đoàn đại biểu",
+            "kind": "delegation",
+            "names": ["Nguyễn Văn A"],
+            "alternates": ["Trần Thị B"],
+        },
+    ]

@@ -67,13 +67,17 @@ def test_delegate_and_outsider_are_refused_and_the_delegate_cannot_post_values()
     delegate = delegate_client(Client(), c.delegates.first())
     assert delegate.get(reverse("term_dashboard", args=[c.slug])).status_code == 403
     assert (
-        delegate.post(reverse("term_year_save", args=[c.slug, 2021]), {f"value-{target.pk}": "10"}).status_code
+        delegate.post(
+            reverse("term_year_save", args=[c.slug, 2021]), {f"value-{target.pk}": "10"}
+        ).status_code
         == 403
     )
     presidium = login_as(Client(), c, Role.PRESIDIUM)
     assert presidium.get(reverse("term_year", args=[c.slug, 2021])).status_code == 200
     assert (
-        presidium.post(reverse("term_year_save", args=[c.slug, 2021]), {f"value-{target.pk}": "10"}).status_code
+        presidium.post(
+            reverse("term_year_save", args=[c.slug, 2021]), {f"value-{target.pk}": "10"}
+        ).status_code
         == 403
     )
     other = login_as(Client(), make_congress(), Role.ORGANIZER)

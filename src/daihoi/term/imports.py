@@ -188,7 +188,7 @@ def import_review(congress: Congress, filename: str, data: bytes, actor: Actor) 
             % {"years": ", ".join(map(str, year_list)) or "—"},
         )
     term = core.Term(year_list[0], year_list[-1])
-    drafts: list[tuple[dict[str, Any], dict[int, str]]] = []
+    drafts: list[tuple[int, dict[str, Any], dict[int, str]]] = []
     seen: dict[int, int] = {}
 
     def problem(row: int, column: str, code: str, message: str) -> None:
@@ -274,7 +274,7 @@ def import_review(congress: Congress, filename: str, data: bytes, actor: Actor) 
         except ActionError as e:
             problem(row, str(e.params.get("field", "")) or _("Chỉ tiêu"), e.code, e.message)
             continue
-        drafts.append((fields, values))
+        drafts.append((number, fields, values))
     if not drafts and not report.problems:
         problem(head_row, "", "no_rows", _("Không có chỉ tiêu nào dưới dòng tiêu đề."))
     if report.problems:
@@ -284,7 +284,7 @@ def import_review(congress: Congress, filename: str, data: bytes, actor: Actor) 
         if Target.objects.filter(congress=congress, is_review=True).exists():
             raise ActionError("review_exists", _("Đại hội đã có danh sách chỉ tiêu nhiệm kỳ trước."))
         now = timezone.now()
-        for (fields, values), number in zip(drafts, seen, strict=True):
+        for number, fields, values in drafts:
             t = Target.objects.create(
                 congress=congress,
                 is_review=True,
