@@ -123,6 +123,39 @@ def test_standing_committee_enters_a_year_and_the_dashboard_changes():
     report = client.get(reverse("term_year_report", args=[c.slug, 2021]))
     assert report.status_code == 200 and report.content.startswith(b"PK")
     assert client.get(reverse("term_year", args=[c.slug, 2031])).status_code == 404
+    import io
+
+    from docx import Document as Docx
+
+    midterm = Docx(io.BytesIO(client.get(reverse("term_midterm", args=[c.slug])).content))
+    text = "\n".join(p.text for p in midterm.paragraphs)
+    assert "BÁO CÁO SƠ KẾT GIỮA NHIỆM KỲ 2020–2025" in text
+    assert "Tiến độ đến năm 2021: 3 chỉ tiêu đúng tiến độ, 1 có nguy cơ không đạt, 0 không đạt." in text
+    assert [c.text for c in midterm.tables[1].rows[1].cells][3:6] == [
+        "110 %/năm",
+        "Đúng tiến độ",
+        "Vượt dự toán",
+    ]
+
+
+def test_a_year_is_imported_from_excel_through_the_page():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = drafted()
+    adopt(c)
+    client = login_as(Client(), c, Role.ORGANIZER)
+    bad = xlsx([["STT", "Giá trị", "Ghi chú"], [1, 110, ""], [7, 5, ""]])
+    response = client.post(
+        reverse("term_year_save", args=[c.slug, 2021]), {"file": SimpleUploadedFile("y.xlsx", bad)}
+    )
+    assert response.status_code == 400 and 'data-code="unknown_target"' in response.content.decode()
+    assert not TargetValue.objects.exists()
+    good = xlsx([["STT", "Giá trị", "Ghi chú"], [1, 110, "ok"], [3, 16, ""]])
+    response = client.post(
+        reverse("term_year_save", args=[c.slug, 2021]), {"file": SimpleUploadedFile("y.xlsx", good)}
+    )
+    assert response["Location"] == reverse("term_dashboard", args=[c.slug])
+    assert TargetValue.objects.filter(target__congress=c, year=2021).count() == 2
 
 
 def test_a_bad_year_value_is_shown_and_nothing_is_saved():

@@ -179,6 +179,11 @@ def resolution_document(congress: Congress) -> Document:
     )
 
 
+def _value_with_unit(t: Target, value: str) -> str:
+    """A yearly value with the target's unit, except for a growth target, whose unit is that of its rate."""
+    return value if t.kind == core.Kind.GROWTH_AVG or not t.unit else f"{value} {t.unit}"
+
+
 def year_report_document(congress: Congress, year: int, *, midterm: bool = False) -> Document:
     """The yearly report (or the mid-term review): each target's value for the year, its pace, the note."""
     as_of, cards = dashboard.cards(congress, year)
@@ -196,7 +201,7 @@ def year_report_document(congress: Congress, year: int, *, midterm: bool = False
                 str(c.target.number),
                 c.target.name,
                 goal_text(c.target),
-                (f"{v.value} {c.target.unit}".strip() if v else _("chưa báo cáo")),
+                (_value_with_unit(c.target, v.value) if v else _("chưa báo cáo")),
                 c.label,
                 v.note if v else "",
             )

@@ -405,9 +405,12 @@ def year_report_docx(request: HttpRequest, slug: str, year: int) -> HttpResponse
 @require_GET
 @congress_view(*READ)
 def midterm_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    """The mid-term review: the middle year of the term, or the last year reported if that comes earlier."""
     congress: Congress = request.congress  # type: ignore[attr-defined]
     middle = congress.term_start + (congress.term_end - congress.term_start + 1) // 2
-    return _file(documents.year_report_document(congress, middle, midterm=True), "docx")
+    reported = dashboard.as_of_year(congress, actions.own_targets(congress))
+    year = max(congress.term_start + 1, min(middle, reported))
+    return _file(documents.year_report_document(congress, year, midterm=True), "docx")
 
 
 @require_POST
