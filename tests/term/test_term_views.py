@@ -132,7 +132,7 @@ def test_standing_committee_enters_a_year_and_the_dashboard_changes():
     assert "BÁO CÁO SƠ KẾT GIỮA NHIỆM KỲ 2020–2025" in text
     assert "Tiến độ đến năm 2021: 3 chỉ tiêu đúng tiến độ, 1 có nguy cơ không đạt, 0 không đạt." in text
     assert [c.text for c in midterm.tables[1].rows[1].cells][3:6] == [
-        "110 %/năm",
+        "110",
         "Đúng tiến độ",
         "Vượt dự toán",
     ]
