@@ -18,10 +18,11 @@ from daihoi.synthesis.embed import Embedder, Matrix, default_embedder
 from daihoi.synthesis.model import KINDS, CommentIn, Draft, Group, Synthesis, SynthesisError, count_units
 from daihoi.synthesis.text import _COMPOUND_RE, Key, conflicts, features, fold, has_diacritics, make_key, nfc
 
-# Tuned on tests/synthesis/data (bench/synthesis_quality.py).
+# Tuned on tests/synthesis/data (bench/synthesis_quality.py): TF-IDF cosines of folded words and bigrams,
+# mixed with rescaled e5 cosines when an embedder is used. Average linkage: two groups merge when the mean
+# similarity between their comments reaches the threshold, and none of their comments conflict.
 LEXICAL_WEIGHT = 0.7
-MERGE_THRESHOLD = 0.34  # average combined similarity between two groups for them to merge
-EDGE_THRESHOLD = 0.30  # pairs below this are never considered
+MERGE_THRESHOLD = {True: 0.2, False: 0.16}  # with embeddings / lexical only
 EMBED_LIMIT = 4000  # distinct comment texts embedded at most; above it the grouping is lexical only
 
 _AGREE = re.compile(r"\b(thong nhat|nhat tri|tan thanh|dong y|dong tinh|hoan toan ung ho|ung ho)\b")
@@ -293,9 +294,10 @@ def _group(
                     return True
         return False
 
+    threshold = MERGE_THRESHOLD[emb is not None]
     iu, ju = np.triu_indices(n, k=1)
     vals = s_mat[iu, ju]
-    keep = vals >= EDGE_THRESHOLD
+    keep = vals >= threshold * 0.8
     iu, ju, vals = iu[keep], ju[keep], vals[keep]
     order = np.lexsort((ju, iu, -vals))
     for e in order:
@@ -303,7 +305,7 @@ def _group(
         if a == b:
             continue
         ca, cb = clusters[a], clusters[b]
-        if float(s_mat[np.ix_(ca, cb)].mean()) < MERGE_THRESHOLD:
+        if float(s_mat[np.ix_(ca, cb)].mean()) < threshold:
             continue
         if clash(ca, cb):
             continue

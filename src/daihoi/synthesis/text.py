@@ -225,20 +225,27 @@ _DIRECTIONS: dict[str, str] = {
     "giu": "keep",
     "giu nguyen": "keep",
     "giu lai": "keep",
-    "duy tri": "keep",
+    "sap nhap": "merge",
+    "hop nhat": "merge",
+    "nhap lai": "merge",
+    "tach": "split",
+    "chia tach": "split",
     "bo_sung": "add",
     "them": "add",
     "them_vao": "add",
     "dua vao": "add",
 }
-OPPOSITE = {
-    "up": "down",
-    "down": "up",
-    "allow": "ban",
-    "ban": "allow",
-    "remove": "keep",
-    "keep": "remove",
-    "add": "remove",
+# Directions that contradict each other: a change against keeping as is, more against less, …
+OPPOSITE: dict[str, frozenset[str]] = {
+    "up": frozenset({"down", "keep"}),
+    "down": frozenset({"up", "keep"}),
+    "allow": frozenset({"ban"}),
+    "ban": frozenset({"allow"}),
+    "remove": frozenset({"keep", "add"}),
+    "add": frozenset({"remove"}),
+    "keep": frozenset({"remove", "up", "down", "merge", "split"}),
+    "merge": frozenset({"keep", "split"}),
+    "split": frozenset({"merge", "keep"}),
 }
 _NEGATIONS = {"khong", "chua", "dung", "khong nen", "khong duoc"}
 _FLIP = {
@@ -249,11 +256,14 @@ _FLIP = {
     "remove": "keep",
     "keep": "remove",
     "add": "remove",
+    "merge": "keep",
+    "split": "keep",
 }
 _MAX_PHRASE = 3
 
 _SECTION_REF = re.compile(
-    r"\b(muc|phan|tieu muc|chuong|dieu|khoan|doan|trang|dong)\s+(?:so\s+|thu\s+)?([ivx]+|\d+)\b(?:\s*[.,]\s*\d+)*"
+    r"\b(muc|phan|tieu muc|chuong|dieu|khoan|doan|trang|dong)\s+(?:so\s+|thu\s+)?"
+    r"([ivx]+|\d+|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b(?:\s*[.,]\s*\d+)*"
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -262,7 +272,7 @@ va cua cac nhung la thi ma o voi de duoc da se dang cung nay do trong tren cho v
 phai co khong hon rat nua theo tai tu den khi vao ra lai nhu the nao hay hoac boi vi neu tuy nhien duoi
 sau truoc chung ta toi minh ban y kien nghi xuat thao bao cao noi dung dong chi van ban phan muc doan cau
 cum tu viec cong tac tinh hinh thuc hien tiep nhat trong tam ro hon cho nhung nham tot them day manh
-huong toi thoi gian qua
+huong toi thoi gian qua gop kinh xem xet chung toi bch phuong hien nay
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
@@ -278,7 +288,23 @@ class Key:
     folded: str
 
 
+_ORDINALS = {
+    "nhat": 1,
+    "hai": 2,
+    "ba": 3,
+    "tu": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
+}
+
+
 def _roman(s: str) -> str:
+    if s in _ORDINALS:
+        return str(_ORDINALS[s])
     values = {"i": 1, "v": 5, "x": 10}
     if not set(s) <= set(values):
         return s
@@ -323,18 +349,14 @@ def make_key(text: str) -> Key:
 
 
 def conflicts(a: Key, b: Key) -> bool:
-    """Opposite proposals: each gives a number the other does not, or opposite directions."""
-    if a.numbers - b.numbers and b.numbers - a.numbers:
-        return True
-    for d in a.directions:
-        o = OPPOSITE[d]
-        if o in b.directions and not (o in a.directions and d in b.directions):
+    """Opposite proposals: other numbers for the same target, or opposite directions."""
+    if a.numbers and b.numbers and a.numbers != b.numbers:
+        # "raise it to 12%" vs "it is 10%, raise it to 12%" is one point; a subset with other directions is not
+        nested = a.numbers <= b.numbers or b.numbers <= a.numbers
+        if not nested or a.directions != b.directions:
             return True
-    for d in b.directions:
-        o = OPPOSITE[d]
-        if o in a.directions and not (o in b.directions and d in a.directions):
-            return True
-    return False
+    only_a, only_b = a.directions - b.directions, b.directions - a.directions
+    return any(OPPOSITE[d] & only_b for d in only_a)
 
 
 def features(key: Key) -> list[str]:
