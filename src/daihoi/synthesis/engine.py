@@ -263,7 +263,7 @@ def _group(
     # identical keys are one point before anything else
     uniq: dict[tuple[object, ...], list[_Item]] = {}
     for it in members:
-        k = (it.key.tokens, it.key.numbers, it.key.directions)
+        k = (it.key.tokens, it.key.numbers, it.key.directions, it.key.refs)
         uniq.setdefault(k, []).append(it)
     reps = [v[0] for v in uniq.values()]
     bundles = list(uniq.values())
@@ -273,7 +273,7 @@ def _group(
     if emb is not None:
         e = emb[[r.index for r in reps]]
         s_mat = LEXICAL_WEIGHT * s_mat + (1 - LEXICAL_WEIGHT) * _rescale(e @ e.T, floor)
-    signed = [bool(r.key.numbers or r.key.directions) for r in reps]
+    signed = [bool(r.key.numbers or r.key.directions or r.key.refs) for r in reps]
     kinds = [kind_of[r.comment.id] for r in reps]
 
     parent = list(range(n))
