@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +23,7 @@ from daihoi.synthesis.text import _COMPOUND_RE, Key, conflicts, features, fold, 
 # similarity between their comments reaches the threshold, and none of their comments conflict.
 LEXICAL_WEIGHT = 0.7
 MERGE_THRESHOLD = {True: 0.2, False: 0.16}  # with embeddings / lexical only
-EMBED_LIMIT = 4000  # distinct comment texts embedded at most; above it the grouping is lexical only
+EMBED_LIMIT = 1000  # distinct comment texts embedded at most; above it the grouping is lexical only
 
 _AGREE = re.compile(r"\b(thong nhat|nhat tri|tan thanh|dong y|dong tinh|hoan toan ung ho|ung ho)\b")
 _PROPOSAL = re.compile(
@@ -102,17 +102,22 @@ def _tfidf(docs: list[list[str]], df: Counter[str], n_docs: int) -> list[dict[st
 
 
 class _Space:
-    """Dense rows over the features shared by at least two documents (the others never match)."""
+    """Dense rows over a local vocabulary (the features of the rows at hand that at least two documents
+    share: the others never match), so that memory follows a section, not the whole set."""
 
     def __init__(self, vecs: list[dict[str, float]], df: Counter[str]) -> None:
-        self.vocab = {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= 2))}
+        self.shared = {f for f, n in df.items() if n >= 2}
         self.vecs = vecs
 
-    def rows(self, indices: Sequence[int]) -> Matrix:
-        m = np.zeros((len(indices), max(1, len(self.vocab))), dtype=np.float32)
+    def vocab(self, indices: Iterable[int]) -> dict[str, int]:
+        feats = sorted({f for i in indices for f in self.vecs[i] if f in self.shared})
+        return {f: j for j, f in enumerate(feats)}
+
+    def rows(self, indices: Sequence[int], vocab: dict[str, int]) -> Matrix:
+        m = np.zeros((len(indices), max(1, len(vocab))), dtype=np.float32)
         for r, i in enumerate(indices):
             for f, w in self.vecs[i].items():
-                j = self.vocab.get(f)
+                j = vocab.get(f)
                 if j is not None:
                     m[r, j] = w
         return m
@@ -200,6 +205,24 @@ def _section_number(title: str) -> str | None:
     return _roman(m.group(1).lower())
 
 
+def _allowed_sections(draft: Draft, key: Key) -> list[bool]:
+    """Sections a comment names ("mục 3", "phần thứ hai, mục 1"); all of them when it names none that exist."""
+    parts = {p.title: n for n, p in enumerate(draft.parts, start=1)}
+    muc = {n for kind, n in key.refs if kind in ("muc", "tieu muc")}
+    phan = {n for kind, n in key.refs if kind == "phan"}
+    allowed = [True] * len(draft.sections)
+    labels = (
+        [str(parts.get(s.part, 0)) for s in draft.sections],
+        [_section_number(s.title) or "" for s in draft.sections],
+    )
+    for wanted, values in zip((phan, muc), labels, strict=True):
+        if wanted:
+            narrowed = [ok and v in wanted for ok, v in zip(allowed, values, strict=True)]
+            if any(narrowed):
+                allowed = narrowed
+    return allowed
+
+
 def _assign_sections(
     draft: Draft,
     items: list[_Item],
@@ -209,45 +232,47 @@ def _assign_sections(
     emb_sec: Matrix | None,
     floor: float,
 ) -> dict[str, str]:
-    section_of = {it.comment.id: it.comment.section for it in items if it.comment.section}
+    """Given sections kept; the others go where their nearest given comments and the section's own text are."""
+    section_of: dict[str, str] = {it.comment.id: it.comment.section for it in items if it.comment.section}
     todo = [it for it in items if not it.comment.section]
     if not todo:
-        return dict(section_of)
+        return section_of
     ids = [s.id for s in draft.sections]
-    numbers = [_section_number(s.title) for s in draft.sections]
-    sec_rows = space.rows(range(n_items, n_items + len(ids)))
-    known = [it for it in items if it.comment.section]
-    known_rows = space.rows([it.index for it in known])
-    known_sec = np.array([ids.index(it.comment.section or "") for it in known], dtype=np.int64)
-    for start in range(0, len(todo), 512):
-        chunk = todo[start : start + 512]
-        rows = space.rows([it.index for it in chunk])
-        score = rows @ sec_rows.T * 0.6
-        if len(known):
-            sims = rows @ known_rows.T
-            if emb is not None:
-                e = _rescale(emb[[it.index for it in chunk]] @ emb[[it.index for it in known]].T, floor)
-                sims = LEXICAL_WEIGHT * sims + (1 - LEXICAL_WEIGHT) * e
-            best = np.zeros((len(chunk), len(ids)), dtype=np.float32)
-            for s in range(len(ids)):
-                cols = known_sec == s
-                if cols.any():
-                    col = sims[:, cols]
-                    top = np.sort(col, axis=1)[:, -3:]
-                    best[:, s] = top[:, -1] * 0.7 + top.mean(axis=1) * 0.3
-            score = score + best
-        if emb is not None and emb_sec is not None:
-            score = score + 0.4 * _rescale(emb[[it.index for it in chunk]] @ emb_sec.T, floor)
-        for r, it in enumerate(chunk):
-            allowed = np.ones(len(ids), dtype=bool)
-            mentioned = {n for kind, n in it.key.refs if kind in ("muc", "tieu muc")}
-            if mentioned:
-                hit = np.array([num in mentioned for num in numbers], dtype=bool)
-                if hit.any():
-                    allowed = hit
-            s_row = np.where(allowed, score[r], -1.0)
-            section_of[it.comment.id] = ids[int(np.argmax(s_row))]
-    return dict(section_of)
+    score = np.zeros((len(todo), len(ids)), dtype=np.float32)
+    todo_idx = [it.index for it in todo]
+    for s, sid in enumerate(ids):
+        seen: set[tuple[object, ...]] = set()
+        known = []
+        for it in items:
+            if it.comment.section == sid and _dedupe_key(it) not in seen:
+                seen.add(_dedupe_key(it))
+                known.append(it.index)
+        vocab = space.vocab([*known, n_items + s])
+        doc = space.rows([n_items + s], vocab)
+        known_rows = space.rows(known, vocab) if known else None
+        for start in range(0, len(todo), 512):
+            chunk = todo_idx[start : start + 512]
+            rows = space.rows(chunk, vocab)
+            col = (rows @ doc.T)[:, 0] * 0.6
+            if known_rows is not None:
+                sims = rows @ known_rows.T
+                if emb is not None:
+                    sims = LEXICAL_WEIGHT * sims + (1 - LEXICAL_WEIGHT) * _rescale(
+                        emb[chunk] @ emb[known].T, floor
+                    )
+                top = np.sort(sims, axis=1)[:, -3:]
+                col = col + top[:, -1] * 0.7 + top.mean(axis=1) * 0.3
+            score[start : start + len(chunk), s] += col
+    if emb is not None and emb_sec is not None:
+        score += 0.4 * _rescale(emb[todo_idx] @ emb_sec.T, floor)
+    for r, it in enumerate(todo):
+        allowed = np.array(_allowed_sections(draft, it.key), dtype=bool)
+        section_of[it.comment.id] = ids[int(np.argmax(np.where(allowed, score[r], -1.0)))]
+    return section_of
+
+
+def _dedupe_key(it: _Item) -> tuple[object, ...]:
+    return (it.key.tokens, it.key.numbers, it.key.directions, it.key.refs)
 
 
 def _group(
@@ -263,12 +288,11 @@ def _group(
     # identical keys are one point before anything else
     uniq: dict[tuple[object, ...], list[_Item]] = {}
     for it in members:
-        k = (it.key.tokens, it.key.numbers, it.key.directions, it.key.refs)
-        uniq.setdefault(k, []).append(it)
+        uniq.setdefault(_dedupe_key(it), []).append(it)
     reps = [v[0] for v in uniq.values()]
     bundles = list(uniq.values())
     n = len(reps)
-    sim = space.rows([r.index for r in reps])
+    sim = space.rows([r.index for r in reps], space.vocab(r.index for r in reps))
     s_mat = sim @ sim.T
     if emb is not None:
         e = emb[[r.index for r in reps]]
@@ -300,14 +324,17 @@ def _group(
     keep = vals >= threshold * 0.8
     iu, ju, vals = iu[keep], ju[keep], vals[keep]
     order = np.lexsort((ju, iu, -vals))
+    refused: set[tuple[int, int, int, int]] = set()  # pairs of groups already refused, as they were
     for e in order:
         a, b = find(int(iu[e])), find(int(ju[e]))
         if a == b:
             continue
         ca, cb = clusters[a], clusters[b]
-        if float(s_mat[np.ix_(ca, cb)].mean()) < threshold:
+        seen = (min(a, b), max(a, b), len(clusters[min(a, b)]), len(clusters[max(a, b)]))
+        if seen in refused:
             continue
-        if clash(ca, cb):
+        if float(s_mat[np.ix_(ca, cb)].mean()) < threshold or clash(ca, cb):
+            refused.add(seen)
             continue
         lo, hi = min(a, b), max(a, b)
         parent[hi] = lo

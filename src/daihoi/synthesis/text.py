@@ -355,6 +355,9 @@ def conflicts(a: Key, b: Key) -> bool:
         nested = a.numbers <= b.numbers or b.numbers <= a.numbers
         if not nested or a.directions != b.directions:
             return True
+    for x, y in ((a, b), (b, a)):
+        if x.numbers and x.directions & {"up", "down"} and not y.numbers:
+            return True  # "lower it to 60%" is not the same point as a remark without a figure
     refs_a, refs_b = set(a.refs), set(b.refs)
     if refs_a and refs_b and {k for k, _ in refs_a} == {k for k, _ in refs_b} and refs_a != refs_b:
         return True  # "mục 3" and "mục 4" are other targets
