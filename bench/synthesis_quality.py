@@ -23,8 +23,8 @@ from daihoi.synthesis import CommentIn, Synthesis, parse_markdown, synthesize
 DATA = Path(__file__).resolve().parent.parent / "tests" / "synthesis" / "data"
 
 
-def load() -> tuple[list[CommentIn], dict[str, dict[str, str]], set[frozenset[str]]]:
-    with (DATA / "comments.csv").open(encoding="utf-8") as f:
+def load(prefix: str = "") -> tuple[list[CommentIn], dict[str, dict[str, str]], set[frozenset[str]]]:
+    with (DATA / f"{prefix}comments.csv").open(encoding="utf-8") as f:
         comments = [
             CommentIn(
                 id=r["id"],
@@ -35,9 +35,9 @@ def load() -> tuple[list[CommentIn], dict[str, dict[str, str]], set[frozenset[st
             )
             for r in csv.DictReader(f)
         ]
-    with (DATA / "labels.csv").open(encoding="utf-8") as f:
+    with (DATA / f"{prefix}labels.csv").open(encoding="utf-8") as f:
         labels = {r["id"]: r for r in csv.DictReader(f)}
-    with (DATA / "opposites.csv").open(encoding="utf-8") as f:
+    with (DATA / f"{prefix}opposites.csv").open(encoding="utf-8") as f:
         opposites = {frozenset((r["group"], r["opposite"])) for r in csv.DictReader(f)}
     return comments, labels, opposites
 
@@ -100,14 +100,16 @@ def evaluate(
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--lexical", action="store_true", help="without sentence embeddings")
+    p.add_argument("--heldout", action="store_true", help="the held-out set (never used for tuning)")
     p.add_argument("--errors", action="store_true", help="print the wrongly grouped and misplaced comments")
     args = p.parse_args()
     draft = parse_markdown((DATA / "ward_report.md").read_text(encoding="utf-8"), source="ward_report.md")
-    comments, labels, opposites = load()
+    comments, labels, opposites = load("heldout_" if args.heldout else "")
     start = time.perf_counter()
     result = synthesize(draft, comments, use_default_embedder=not args.lexical)
     seconds = time.perf_counter() - start
     report = evaluate(result, comments, labels, opposites)
+    report["set"] = "heldout" if args.heldout else "tuning"
     report["embeddings"] = not args.lexical
     report["seconds"] = round(seconds, 2)
     if args.errors:

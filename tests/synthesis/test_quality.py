@@ -39,3 +39,18 @@ def test_lexical_quality_meets_the_goals_on_the_labelled_set():
     assert report["pairwise_f1"] >= 0.9
     assert report["section_accuracy"] >= 0.95
     assert report["agreement_precision"] == 1.0 and report["agreement_recall"] >= 0.95
+
+
+def test_lexical_quality_on_the_held_out_set():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import synthesis_quality as q
+    finally:
+        sys.path.pop(0)
+    draft = parse_markdown((q.DATA / "ward_report.md").read_text(encoding="utf-8"))
+    comments, labels, opposites = q.load("heldout_")
+    assert len(comments) >= 150 and len(opposites) == 3
+    report = q.evaluate(synthesize(draft, comments, use_default_embedder=False), comments, labels, opposites)
+    assert report["opposite_pairs_merged"] == 0
+    assert report["pairwise_f1"] >= 0.9
+    assert report["section_accuracy"] >= 0.95

@@ -84,13 +84,20 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-def build(seed: int = 11) -> tuple[list[list[str]], list[list[str]], list[tuple[str, str]]]:
+def build(
+    seed: int = 11,
+    points: list[tuple[str, str, str, list[str], tuple[str, ...]]] | None = None,
+    agreements: list[str] | None = None,
+    n_agreements: int = 60,
+) -> tuple[list[list[str]], list[list[str]], list[tuple[str, str]]]:
     rng = random.Random(seed)
+    points = POINTS if points is None else points
+    agreements = AGREEMENTS if agreements is None else agreements
     senders = CELLS + ORGS + DELEGATES
     rows: list[list[str]] = []  # id, unit, section, kind, text
     labels: list[list[str]] = []  # id, group, section, agreement
     counts = [1, 1, 2, 3, 4, 6, 8, 9, 10, 12, 14, 16]
-    for key, section, kind, wordings, _ in POINTS:
+    for key, section, kind, wordings, _ in points:
         n = max(len(wordings) - 1, rng.choice(counts))
         units = rng.sample(senders, min(n, len(senders)))
         order = wordings[:]
@@ -125,8 +132,8 @@ def build(seed: int = 11) -> tuple[list[list[str]], list[list[str]], list[tuple[
             given_kind = kind if rng.random() < 0.3 else ""
             rows.append(["", unit, given_section, given_kind, text])
             labels.append(["", key, section, "0"])
-    for _ in range(60):
-        text = rng.choice(AGREEMENTS)
+    for _ in range(n_agreements):
+        text = rng.choice(agreements)
         rows.append(["", rng.choice(senders), "", "agree" if rng.random() < 0.2 else "", text])
         labels.append(["", "", "", "1"])
     order = list(range(len(rows)))
@@ -136,21 +143,28 @@ def build(seed: int = 11) -> tuple[list[list[str]], list[list[str]], list[tuple[
         cid = f"c{n:03d}"
         out_rows.append([cid, *rows[i][1:]])
         out_labels.append([cid, *labels[i][1:]])
-    opposites = sorted({tuple(sorted((k, o))) for k, _, _, _, opp in POINTS for o in opp})
+    opposites = sorted({tuple(sorted((k, o))) for k, _, _, _, opp in points for o in opp})
     return out_rows, out_labels, [(a, b) for a, b in opposites]
 
 
 def main() -> None:
-    rows, labels, opposites = build()
-    with (HERE / "comments.csv").open("w", newline="", encoding="utf-8") as f:
+    prefix = ""
+    if "--heldout" in sys.argv:
+        import heldout_seeds
+
+        prefix = "heldout_"
+        rows, labels, opposites = build(12, heldout_seeds.POINTS, heldout_seeds.AGREEMENTS, 12)
+    else:
+        rows, labels, opposites = build()
+    with (HERE / f"{prefix}comments.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["id", "unit", "section", "kind", "text"])
         w.writerows(rows)
-    with (HERE / "labels.csv").open("w", newline="", encoding="utf-8") as f:
+    with (HERE / f"{prefix}labels.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["id", "group", "section", "agreement"])
         w.writerows(labels)
-    with (HERE / "opposites.csv").open("w", newline="", encoding="utf-8") as f:
+    with (HERE / f"{prefix}opposites.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["group", "opposite"])
         w.writerows(opposites)
