@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from daihoi.synthesis import CommentIn, count_units, synthesize
+from daihoi.synthesis.text import clean_wording
 from tests.synthesis.conftest import DRAFT_MD, FakeEmbedder
 
 WORDS = [
@@ -137,7 +138,7 @@ def test_every_comment_appears_exactly_once_and_units_are_distinct(comments, fak
             assert g.unit_names == tuple(sorted({m.unit for m in members}))
             assert (g.units, g.unit_names, g.subunits) == count_units(members)
             assert g.kind in ("amend", "add", "remove", "other")
-            assert g.summary in {" ".join(m.text.split()) for m in members}
+            assert g.summary in {clean_wording(m.text) for m in members}
     for c in comments:
         if c.kind == "agree":
             assert c.id in result.agreements

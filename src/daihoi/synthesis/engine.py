@@ -16,7 +16,18 @@ import numpy as np
 
 from daihoi.synthesis.embed import Embedder, Matrix, default_embedder
 from daihoi.synthesis.model import KINDS, CommentIn, Draft, Group, Synthesis, SynthesisError, count_units
-from daihoi.synthesis.text import _COMPOUND_RE, Key, conflicts, features, fold, has_diacritics, make_key, nfc
+from daihoi.synthesis.text import (
+    _COMPOUND_RE,
+    Key,
+    clean_wording,
+    conflicts,
+    features,
+    fold,
+    has_abbreviation,
+    has_diacritics,
+    make_key,
+    nfc,
+)
 
 # Tuned on tests/synthesis/data (bench/synthesis_quality.py): TF-IDF cosines of folded words and bigrams,
 # mixed with rescaled e5 cosines when an embedder is used. Average linkage: two groups merge when the mean
@@ -347,15 +358,18 @@ def _group(
         its.sort(key=lambda it: it.index)
         units, names, subunits = count_units(it.comment for it in its)
         sub = s_mat[np.ix_(idx, idx)].mean(axis=1) if len(idx) > 1 else np.ones(1, dtype=np.float32)
-        best = max(
-            range(len(idx)),
-            key=lambda r: (
-                has_diacritics(reps[idx[r]].comment.text),
-                round(float(sub[r]) + 0.02 * len(bundles[idx[r]]), 4),
-                -reps[idx[r]].index,
+        # the wording: a central comment, written out (diacritics, no abbreviations), the earliest on ties
+        candidates = [(r, it) for r in range(len(idx)) for it in bundles[idx[r]]]
+        _, chosen = max(
+            candidates,
+            key=lambda c: (
+                has_diacritics(c[1].comment.text),
+                not has_abbreviation(c[1].comment.text),
+                round(float(sub[c[0]]) + 0.02 * len(bundles[idx[c[0]]]), 4),
+                -c[1].index,
             ),
         )
-        summary = " ".join(nfc(reps[idx[best]].comment.text).split())
+        summary = clean_wording(chosen.comment.text)
         kind_votes = Counter(kind_of[it.comment.id] for it in its)
         kind = max(kind_votes, key=lambda k: (kind_votes[k], -KINDS.index(k)))
         group = Group(

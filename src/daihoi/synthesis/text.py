@@ -100,6 +100,34 @@ def has_diacritics(text: str) -> bool:
     return any(ord(c) > 127 and c.isalpha() for c in text)
 
 
+def has_abbreviation(text: str) -> bool:
+    """An all-capital token that the dictionary expands (KT-XH, ANTT): a summary reads better without."""
+    return any(
+        span.isupper() and re.sub(r"[^a-z]", "", fold(span)) in ABBREVIATIONS
+        for span in _ABBR_SPAN.findall(text)
+    )
+
+
+# Openings that carry no content: who speaks, where in the draft, an agreement before the proposal.
+_OPENING = re.compile(
+    r"^\s*(?:(?:ý kiến|góp ý|theo chúng tôi|chi bộ đề nghị|kính đề nghị[^:]{0,60}:|"
+    r"(?:tại\s+)?(?:mục|phần)\s+(?:thứ\s+)?{n}(?:[ ,]+(?:phần|mục)\s+(?:thứ\s+)?{n})?|"
+    r"(?:cơ bản\s+)?(?:thống nhất|nhất trí|tán thành)(?: cao)?(?: với dự thảo)?[,;]?\s*(?:tuy nhiên|nhưng)?)"
+    r"\s*[:,;.]?\s*)+".replace("{n}", r"(?:\d+|[IVXivx]+|nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\b"),
+    re.IGNORECASE,
+)
+
+
+def clean_wording(text: str) -> str:
+    """A comment as a summary: whitespace normalised, content-free openings dropped, first letter capital."""
+    text = " ".join(nfc(text).split())
+    m = _OPENING.match(text)
+    rest = text[m.end() :] if m else text
+    if len(rest) < 8:  # nothing but an opening: keep the comment as it was
+        rest = text
+    return rest[:1].upper() + rest[1:]
+
+
 def expand_abbreviations(text: str) -> str:
     """Text with known abbreviations (any case, with or without hyphens) replaced by their words."""
 
