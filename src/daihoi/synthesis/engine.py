@@ -17,16 +17,18 @@ import numpy as np
 from daihoi.synthesis.embed import Embedder, Matrix, default_embedder
 from daihoi.synthesis.model import KINDS, CommentIn, Draft, Group, Synthesis, SynthesisError, count_units
 from daihoi.synthesis.text import (
-    _COMPOUND_RE,
     Key,
     clean_wording,
     conflicts,
+    expand_abbreviations,
     features,
     fold,
     has_abbreviation,
     has_diacritics,
+    join_compounds,
     make_key,
     nfc,
+    roman,
 )
 
 # Tuned on tests/synthesis/data (bench/synthesis_quality.py): TF-IDF cosines of folded words and bigrams,
@@ -58,13 +60,12 @@ class _Item:
     index: int
     comment: CommentIn
     key: Key
-    feats: dict[str, float]
 
 
 def is_plain_agreement(text: str) -> bool:
     """ "Thống nhất cao với dự thảo", "Tán thành…", "Nhất trí…" with no proposal in them."""
     folded = _AGREE_FILLER.sub(" ", fold(nfc(text)))
-    folded = _COMPOUND_RE.sub(lambda m: m.group(1).replace(" ", "_"), folded)
+    folded = join_compounds(folded)
     if not _AGREE.search(folded):
         return False
     rest = _AGREE.sub(" ", folded)
@@ -74,7 +75,7 @@ def is_plain_agreement(text: str) -> bool:
 
 
 def infer_kind(text: str) -> str:
-    folded = _COMPOUND_RE.sub(lambda m: m.group(1).replace(" ", "_"), fold(nfc(text)))
+    folded = join_compounds(fold(nfc(text)))
     remove = bool(_REMOVE.search(folded) or _REMOVE_WORD.search(nfc(text).lower()))
     add = bool(_ADD.search(folded))
     if remove and add:
@@ -160,7 +161,7 @@ def synthesize(
             kind_of[c.id] = "agree"
             continue
         kind_of[c.id] = c.kind or infer_kind(c.text)
-        items.append(_Item(len(items), c, make_key(c.text), {}))
+        items.append(_Item(len(items), c, make_key(c.text)))
 
     # TF-IDF over the comments and the sections' texts together
     sec_feats = []
@@ -180,8 +181,6 @@ def synthesize(
     floor = 0.0
     texts = sorted({nfc(it.comment.text).strip() for it in items})
     if embedder is not None and 0 < len(texts) <= EMBED_LIMIT:
-        from daihoi.synthesis.text import expand_abbreviations
-
         row_of = {t: i for i, t in enumerate(texts)}
         mat = embedder.embed([expand_abbreviations(t) for t in texts])
         emb = mat[[row_of[nfc(it.comment.text).strip()] for it in items]]
@@ -211,9 +210,7 @@ def _section_number(title: str) -> str | None:
     m = re.match(r"^\s*([0-9]+|[IVX]+)[.)]", title)
     if not m:
         return None
-    from daihoi.synthesis.text import _roman
-
-    return _roman(m.group(1).lower())
+    return roman(m.group(1).lower())
 
 
 def _allowed_sections(draft: Draft, key: Key) -> list[bool]:

@@ -213,8 +213,16 @@ _COMPOUNDS = [
     "trao tang",
     "tang qua",
     "bo mat",
+    "bo cuc",
     "khong chi",
 ]
+
+
+def join_compounds(folded: str) -> str:
+    """Folded text with look-alike compounds joined ('ha tang' -> 'ha_tang'), so 'hạ tầng' is not 'hạ'."""
+    return _COMPOUND_RE.sub(lambda m: m.group(1).replace(" ", "_"), folded)
+
+
 _COMPOUND_RE = re.compile(
     r"\b(" + "|".join(re.escape(c) for c in sorted(_COMPOUNDS, key=len, reverse=True)) + r")\b"
 )
@@ -330,7 +338,7 @@ _ORDINALS = {
 }
 
 
-def _roman(s: str) -> str:
+def roman(s: str) -> str:
     if s in _ORDINALS:
         return str(_ORDINALS[s])
     values = {"i": 1, "v": 5, "x": 10}
@@ -365,11 +373,11 @@ def _directions(words: list[str]) -> frozenset[str]:
 def make_key(text: str) -> Key:
     expanded = expand_abbreviations(nfc(text))
     folded = fold(expanded)
-    refs = tuple((m.group(1), _roman(m.group(2))) for m in _SECTION_REF.finditer(folded))
+    refs = tuple((m.group(1), roman(m.group(2))) for m in _SECTION_REF.finditer(folded))
     body = _SECTION_REF.sub(" ", folded)
     numbers = frozenset(n.replace(",", ".").rstrip(".") for n in _NUMBER.findall(body))
     body = _NUMBER.sub(" ", body)
-    joined = _COMPOUND_RE.sub(lambda m: m.group(1).replace(" ", "_"), body)
+    joined = join_compounds(body)
     words = re.findall(r"[a-z_]+", joined)
     directions = _directions(words)
     tokens = tuple(t for w in words for t in (w.split("_") if "_" in w else [w]) if t not in STOPWORDS)
