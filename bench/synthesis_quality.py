@@ -80,6 +80,8 @@ def evaluate(
     inferred_ok = [ok for c, ok in zip(points, section_ok, strict=True) if c not in given]
     true_agree = {c for c, r in labels.items() if r["agreement"] == "1"}
     a_tp = len(agreed & true_agree)
+    unkinded = [c.id for c in comments if not c.kind and labels[c.id]["agreement"] == "0"]
+    kinds_ok = sum(result.kind_of[c] == labels[c]["kind"] for c in unkinded)
     return {
         "comments": len(comments),
         "true_groups": len(set(truth)),
@@ -94,6 +96,7 @@ def evaluate(
         "agreement_precision": round(a_tp / len(agreed), 4) if agreed else 1.0,
         "agreement_recall": round(a_tp / len(true_agree), 4),
         "opposite_pairs_merged": merged_opposites,
+        "kind_accuracy_inferred": round(kinds_ok / len(unkinded), 4) if unkinded else 1.0,
     }
 
 

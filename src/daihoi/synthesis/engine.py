@@ -48,10 +48,12 @@ _REMOVE = re.compile(
     r"\b(loai bo|luoc bo|xoa bo|xoa|bai bo|bo di|bo (cum|cau|doan|chi tieu|tu|noi dung|y))\b"
 )
 _REMOVE_WORD = re.compile(r"\bbỏ\b")
-_ADD = re.compile(r"\b(bo_sung|them|them_vao|dua vao|dua them)\b")
+_ADD = re.compile(r"\b(bo_sung|them_vao|dua vao|dua them|viet them|(can|nen|co) them)\b")
+_KEEP = re.compile(r"\b(khong nen bo|khong bo|giu nguyen|giu lai)\b")
 _AMEND = re.compile(
     r"\b(sua|thay|dieu chinh|viet lai|chinh sua|lam ro|cu the hoa|dien dat|tang|giam|nang|ha|danh gia lai|"
-    r"sap xep lai|gop|tach)\b"
+    r"sap xep lai|gop|tach|danh gia|neu ro|chi ro|ro hon|cu the hon|nen dat|nen la|cho_phep|cam|sap nhap|"
+    r"rut gon|co dong|doi chieu|ra soat|kiem tra lai)\b"
 )
 
 
@@ -76,7 +78,9 @@ def is_plain_agreement(text: str) -> bool:
 
 def infer_kind(text: str) -> str:
     folded = join_compounds(fold(nfc(text)))
-    remove = bool(_REMOVE.search(folded) or _REMOVE_WORD.search(nfc(text).lower()))
+    remove = bool(_REMOVE.search(folded) or _REMOVE_WORD.search(nfc(text).lower())) and not _KEEP.search(
+        folded
+    )
     add = bool(_ADD.search(folded))
     if remove and add:
         return "amend"

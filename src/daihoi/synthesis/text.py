@@ -220,6 +220,7 @@ _COMPOUNDS = [
 
 def join_compounds(folded: str) -> str:
     """Folded text with look-alike compounds joined ('ha tang' -> 'ha_tang'), so 'hạ tầng' is not 'hạ'."""
+    folded = re.sub(r"\bbo sung\b", "bo_sung", folded)  # first: 'cần bổ sung' is not 'cán bộ' + 'sung'
     return _COMPOUND_RE.sub(lambda m: m.group(1).replace(" ", "_"), folded)
 
 

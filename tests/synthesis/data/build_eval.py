@@ -95,7 +95,7 @@ def build(
     agreements = AGREEMENTS if agreements is None else agreements
     senders = CELLS + ORGS + DELEGATES
     rows: list[list[str]] = []  # id, unit, section, kind, text
-    labels: list[list[str]] = []  # id, group, section, agreement
+    labels: list[list[str]] = []  # id, group, section, agreement, kind
     counts = [1, 1, 2, 3, 4, 6, 8, 9, 10, 12, 14, 16]
     for key, section, kind, wordings, _ in points:
         n = max(len(wordings) - 1, rng.choice(counts))
@@ -131,11 +131,11 @@ def build(
             given_section = section if rng.random() < 0.55 else ""
             given_kind = kind if rng.random() < 0.3 else ""
             rows.append(["", unit, given_section, given_kind, text])
-            labels.append(["", key, section, "0"])
+            labels.append(["", key, section, "0", kind])
     for _ in range(n_agreements):
         text = rng.choice(agreements)
         rows.append(["", rng.choice(senders), "", "agree" if rng.random() < 0.2 else "", text])
-        labels.append(["", "", "", "1"])
+        labels.append(["", "", "", "1", "agree"])
     order = list(range(len(rows)))
     rng.shuffle(order)
     out_rows, out_labels = [], []
@@ -162,7 +162,7 @@ def main() -> None:
         w.writerows(rows)
     with (HERE / f"{prefix}labels.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "group", "section", "agreement"])
+        w.writerow(["id", "group", "section", "agreement", "kind"])
         w.writerows(labels)
     with (HERE / f"{prefix}opposites.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
