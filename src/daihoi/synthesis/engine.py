@@ -200,7 +200,8 @@ def synthesize(
         members = [it for it in items if section_of[it.comment.id] == s.id]
         groups = _group(s.id, members, space, emb, floor, kind_of)
         out.append((s.id, tuple(groups)))
-    agreement_units = count_units(c for c in comments if c.id in set(agreements))[0]
+    agreed = set(agreements)
+    agreement_units = count_units(c for c in comments if c.id in agreed)[0]
     return Synthesis(
         sections=tuple(out),
         agreements=tuple(agreements),
