@@ -385,11 +385,19 @@ def make_key(text: str) -> Key:
     return Key(tokens=tokens, numbers=numbers, directions=directions, refs=refs, folded=folded)
 
 
+def _years(numbers: frozenset[str]) -> frozenset[str]:
+    return frozenset(n for n in numbers if n.isdigit() and len(n) == 4 and 1900 <= int(n) <= 2100)
+
+
 def conflicts(a: Key, b: Key) -> bool:
     """Opposite proposals: other numbers for the same target, or opposite directions."""
-    if a.numbers and b.numbers and a.numbers != b.numbers:
+    na, nb = a.numbers, b.numbers
+    ya, yb = _years(na), _years(nb)
+    if bool(ya) != bool(yb):  # "by 2030" said by one only is a time, not another figure
+        na, nb = na - ya, nb - yb
+    if na and nb and na != nb:
         # "raise it to 12%" vs "it is 10%, raise it to 12%" is one point; a subset with other directions is not
-        nested = a.numbers <= b.numbers or b.numbers <= a.numbers
+        nested = na <= nb or nb <= na
         if not nested or a.directions != b.directions:
             return True
     for x, y in ((a, b), (b, a)):
