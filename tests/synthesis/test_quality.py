@@ -36,9 +36,10 @@ def test_lexical_quality_meets_the_goals_on_the_labelled_set():
     comments, labels, opposites = q.load()
     report = q.evaluate(synthesize(draft, comments, use_default_embedder=False), comments, labels, opposites)
     assert report["opposite_pairs_merged"] == 0
-    assert report["pairwise_f1"] >= 0.9
-    assert report["section_accuracy"] >= 0.95
-    assert report["agreement_precision"] == 1.0 and report["agreement_recall"] >= 0.95
+    assert report["pairwise_f1"] >= 0.96  # measured 0.9715
+    assert report["pairwise_precision"] >= 0.99
+    assert report["section_accuracy"] >= 0.97  # measured 0.9801
+    assert report["agreement_precision"] == 1.0 and report["agreement_recall"] == 1.0
 
 
 def test_lexical_quality_on_the_held_out_set():
@@ -52,5 +53,5 @@ def test_lexical_quality_on_the_held_out_set():
     assert len(comments) >= 150 and len(opposites) == 3
     report = q.evaluate(synthesize(draft, comments, use_default_embedder=False), comments, labels, opposites)
     assert report["opposite_pairs_merged"] == 0
-    assert report["pairwise_f1"] >= 0.9
-    assert report["section_accuracy"] >= 0.95
+    assert report["pairwise_f1"] >= 0.94  # measured 0.9552
+    assert report["section_accuracy"] >= 0.97  # measured 0.9793
