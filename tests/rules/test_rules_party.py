@@ -42,7 +42,7 @@ from daihoi.rules.nomination import (
     check_surplus,
     floor_nominee_admitted,
 )
-from daihoi.rules.ordering import ballot_order
+from daihoi.rules.ordering import ballot_order, name_key
 from daihoi.rules.procedure import election_steps, may_hold_round, next_election_step, voting_method
 from daihoi.rules.reconcile import reconcile
 
@@ -342,9 +342,20 @@ def test_P10_tones_come_after_letters():
     assert ballot_order(["Lê Bá", "Lê Ánh", "Lê Anh"]) == ["Lê Anh", "Lê Ánh", "Lê Bá"]
 
 
-def test_P10_names_are_nfc_normalised():
+def test_P10_a_decomposed_name_sorts_as_its_composed_form():
     decomposed = "Nguye\u0302\u0303n Va\u0306n An"
-    assert ballot_order([decomposed]) == ["Nguyễn Văn An"]
+    assert name_key(decomposed) == name_key("Nguyễn Văn An")
+    assert ballot_order(["Trần Bình", decomposed]) == [decomposed, "Trần Bình"]
+
+
+def test_P10_ballot_order_sorts_records_by_their_name_keeping_equal_names_in_order():
+    people = [(3, "Trần Bình"), (1, "Lê An"), (2, "Trần Bình"), (4, "Hoàng An")]
+    assert ballot_order(people, name=lambda p: p[1]) == [
+        (4, "Hoàng An"),
+        (1, "Lê An"),
+        (3, "Trần Bình"),
+        (2, "Trần Bình"),
+    ]
 
 
 # P11, P12 ---------------------------------------------------------------------------------------

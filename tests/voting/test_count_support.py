@@ -53,6 +53,8 @@ def make_election(
         title="Bầu Ban Chấp hành Đảng bộ khóa XVI",
         seats=seats,
         alternates=alternates,
+        # P15: the alternates given here are elected on the same ballot as the officials.
+        delegation_mode=Election.DelegationMode.ONE_BALLOT,
         status=status,
         base=base if base is not None else len(delegates),
         base_explanation=f"{len(delegates)} đại biểu chính thức được triệu tập, không có trường hợp loại trừ",
@@ -105,6 +107,6 @@ def cast_electronic(election: Election, marks: list[dict[str, int]]) -> None:
     start = ElectionParticipation.objects.filter(election=election).count()
     for i, m in enumerate(marks):
         ElectionParticipation.objects.create(
-            election=election, delegate=voters[start + i], nonce=secrets.token_hex(16)
+            election=election, delegate=voters[start + i], nonce_digest=secrets.token_hex(32)
         )
         ElectronicBallot.objects.create(election=election, marks=m)

@@ -150,16 +150,17 @@ def test_only_present_official_delegates_answer_and_guests_never():
     Delegate.objects.filter(pk=alternate.pk).update(standing=Delegate.Standing.ALTERNATE)
     rejected = present[2]
     Delegate.objects.filter(pk=rejected.pk).update(credential=Delegate.Credential.REJECTED)
+    # One code for P1 (as when casting a ballot); the message says why.
     cases = [
-        (as_delegate(absent), "not_present"),
-        (as_delegate(alternate), "not_official"),
-        (as_delegate(rejected), "credential_rejected"),
-        (Actor(roles=frozenset({Role.SCREEN})), "not_a_delegate"),  # a guest has no delegate card
+        (as_delegate(absent), "điểm danh có mặt"),
+        (as_delegate(alternate), "dự khuyết chưa thay"),
+        (as_delegate(rejected), "Tư cách đại biểu không được công nhận"),
+        (Actor(roles=frozenset({Role.SCREEN})), "khách mời"),  # a guest has no delegate card
     ]
-    for i, (actor, code) in enumerate(cases):
+    for i, (actor, why) in enumerate(cases):
         with pytest.raises(ActionError) as e:
             mo.cast_motion_vote(m, actor=actor, choice="yes", nonce=f"x{i}")
-        assert e.value.code == code
+        assert e.value.code == "may_not_vote" and why in e.value.message
     assert MotionBallot.objects.filter(motion=m).count() == 0
 
 

@@ -118,7 +118,8 @@ def test_guests_absent_delegates_and_outsiders_cannot_answer(congress, chair):
     r = delegate_client(Client(), absent).post(
         url("motion_vote", congress, motion.pk), {"choice": "yes", "nonce": "a"}
     )
-    assert r.status_code == 409 and r.context["error"].code == "not_present"
+    assert r.status_code == 409 and r.context["error"].code == "may_not_vote"
+    assert r.context["error"].params["attendance"] == Delegate.Attendance.NOT_ARRIVED
     outsider = make_congress(delegates=1)
     r = delegate_client(Client(), outsider.delegates.get()).post(
         url("motion_vote", congress, motion.pk), {"choice": "yes", "nonce": "o"}

@@ -67,6 +67,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Bước {step} không đúng thứ tự; bước tiếp theo là {expected}",
         "Step {step} is out of order; the next step is {expected}",
     ),
+    # P15
+    "unknown_delegation_mode": (
+        "Không rõ cách bầu dự khuyết {mode} (separate hoặc one_ballot)",
+        "Unknown delegation mode {mode} (separate or one_ballot)",
+    ),
     # P7
     "convening_member_nominates_outside_list": (
         "Ủy viên cấp ủy triệu tập không được đề cử người ngoài danh sách của cấp ủy",

@@ -32,10 +32,16 @@ from daihoi.congress.models import AgendaItem, Congress, Delegate
 from daihoi.rules.casting import electronic_casting_allowed
 from daihoi.rules.errors import RuleError
 from daihoi.rules.nomination import SurplusCheck, check_counting_committee, check_nomination, check_surplus
-from daihoi.rules.ordering import name_key
-from daihoi.rules.procedure import ELECTION_STEPS
+from daihoi.rules.procedure import ELECTION_STEPS, election_steps
 from daihoi.rules.rulesets import get_ruleset
-from daihoi.voting.actions.motions import congress_base, create_motion, present_voters
+from daihoi.voting.actions.counting import alternates_on_ballot, ballot_places, in_ballot_order
+from daihoi.voting.actions.motions import (
+    MotionKindHooks,
+    congress_base,
+    create_motion,
+    present_voters,
+    register_motion_kinds,
+)
 from daihoi.voting.models import Candidate, CountingMember, Election, Motion
 
 M = Motion.Kind
@@ -111,14 +117,6 @@ def _require_seats(e: Election) -> int:
             _("Đại hội chưa biểu quyết số lượng cần bầu của “%(title)s”.") % {"title": e.title},
         )
     return e.seats
-
-
-def places(e: Election) -> int:
-    """Names a voter may keep: seats, plus alternates on a one-ballot delegation (P15)."""
-    seats = e.seats or 0
-    if e.alternates and e.delegation_mode == Election.DelegationMode.ONE_BALLOT:
-        return seats + e.alternates
-    return seats
 
 
 def electronic_allowed(congress: Congress) -> bool:
@@ -212,7 +210,7 @@ def create_election(
     kind: str = Election.Kind.COMMITTEE,
     seats: Any = None,
     alternates: Any = 0,
-    delegation_mode: str = Election.DelegationMode.ONE_BALLOT,
+    delegation_mode: str = Election.DelegationMode.SEPARATE,
     allows_paper: bool = True,
     allows_electronic: bool = False,
     is_verifiable: bool = False,
@@ -259,7 +257,31 @@ def create_election(
         )
         if not is_delegation:
             _seats_motion(e, actor, proposed)
+        elif alt and not alternates_on_ballot(e):
+            _alternates_election(e, actor)
         live.publish(congress)
+    return e
+
+
+def _alternates_election(officials: Election, actor: Actor) -> Election:
+    """P15 `separate`: the alternates are an election of their own, its seats the alternate places, its
+    elected ranked by votes (their order of replacement), under P13–P14 like any other."""
+    e = Election.objects.create(
+        congress=officials.congress,
+        agenda_item=officials.agenda_item,
+        title=(_("%(title)s: đại biểu dự khuyết") % {"title": officials.title})[:300],
+        kind=Election.Kind.DELEGATION,
+        seats=officials.alternates,
+        alternates=0,
+        delegation_mode=officials.delegation_mode,
+        allows_paper=officials.allows_paper,
+        allows_electronic=officials.allows_electronic,
+        is_verifiable=officials.is_verifiable,
+        elects_alternates=True,
+    )
+    _record(
+        actor, "election.created", e, e.congress_id, after={**election_facts(e), "officials": officials.pk}
+    )
     return e
 
 
@@ -462,7 +484,7 @@ def check_list(e: Election) -> SurplusCheck:
     """P8 through the core: refused with the numbers when the list is too short or too long."""
     seats = _require_seats(e)
     try:
-        return check_surplus(candidates=len(on_list(e)), seats=places(e) or seats)
+        return check_surplus(candidates=len(on_list(e)), seats=ballot_places(e) or seats)
     except RuleError as err:
         raise rule_error(err) from err
 
@@ -478,7 +500,7 @@ def list_warnings(e: Election) -> list[str]:
     if not n:
         return []
     try:
-        found = check_surplus(candidates=n, seats=places(e), is_committee_list=True)
+        found = check_surplus(candidates=n, seats=ballot_places(e), is_committee_list=True)
     except RuleError as err:
         return [_("Danh sách của cấp ủy: %(message)s") % {"message": err.message}]
     return [w.message for w in found.warnings]
@@ -585,7 +607,7 @@ def _check_ready_for_list(e: Election) -> SurplusCheck:
 
 def _approve_list(e: Election, actor: Actor, motion: Motion) -> None:
     """P10: ballot order by the core's Vietnamese name key (given name first), codes c01… in that order."""
-    current = sorted(on_list(e), key=lambda c: (name_key(c.full_name), c.pk))
+    current = in_ballot_order(on_list(e))
     expected = sorted((motion.payload or {}).get("candidates", []))
     if sorted(c.pk for c in current) != expected:
         raise ActionError(
@@ -654,7 +676,7 @@ def check_motion_may_open(motion: Motion) -> None:
         )
 
 
-def apply_motion(motion: Motion, *, actor: Actor) -> None:
+def apply_motion(motion: Motion, actor: Actor) -> None:
     """Called by `close_motion` inside its transaction: carry out what a closed election motion decided."""
     e = _locked(Election(pk=motion.election_id))
     kind, passed, payload = motion.kind, bool(motion.is_passed), motion.payload or {}
@@ -697,6 +719,11 @@ def apply_motion(motion: Motion, *, actor: Actor) -> None:
         create_next_round(e, actor=actor, motion=motion)
 
 
+register_motion_kinds(
+    Motion.Kind.values, MotionKindHooks(check_may_open=check_motion_may_open, apply=apply_motion)
+)
+
+
 # --- 9. the vote ---------------------------------------------------------------------------------------
 
 
@@ -707,7 +734,7 @@ def open_election(election: Election, *, actor: Actor) -> Election:
         e = _locked(election)
         congress = e.congress
         if congress.state != Congress.State.IN_SESSION:
-            raise ActionError("congress_not_in_session", _("Chỉ bỏ phiếu khi đại hội đang họp."))
+            raise ActionError("not_in_session", _("Chỉ bỏ phiếu khi đại hội đang họp."))
         if e.status == Election.Status.PREPARING:
             raise ActionError(
                 "list_not_approved",
@@ -776,7 +803,8 @@ def next_round_of(e: Election) -> dict[str, Any] | None:
         return None
     elected = e.result.get("elected") or []
     seats = e.result.get("seats") or e.seats or 0
-    tier = "alternate" if e.elects_alternates or (e.alternates and len(elected) >= seats) else "official"
+    on_ballot = alternates_on_ballot(e)
+    tier = "alternate" if e.elects_alternates or (on_ballot and len(elected) >= seats) else "official"
     return {**nr, "tier": tier}
 
 
@@ -831,8 +859,9 @@ def create_next_round(election: Election, *, actor: Actor, motion: Motion | None
         )
     is_alternate = nr["tier"] == "alternate"
     open_alternates = 0
-    if not is_alternate and e.alternates:
-        open_alternates = max(0, e.alternates - len(e.result.get("elected_alternates") or []))
+    on_ballot = alternates_on_ballot(e)
+    if not is_alternate and on_ballot:
+        open_alternates = max(0, on_ballot - len(e.result.get("elected_alternates") or []))
     root = _root(e)
     n = e.round + 1
     new = Election.objects.create(
@@ -867,7 +896,7 @@ def create_next_round(election: Election, *, actor: Actor, motion: Motion | None
         )
         for code in nr["candidates"]
     ]
-    _order_and_code(new, sorted(made, key=lambda c: (name_key(c.full_name), c.pk)))
+    _order_and_code(new, in_ballot_order(made))
     for m in CountingMember.objects.filter(election=e):
         CountingMember.objects.create(election=new, delegate_id=m.delegate_id, is_head=m.is_head)
     _record(
@@ -908,9 +937,8 @@ def workflow(e: Election) -> list[dict[str, Any]]:
         "elect_counting_committee": CountingMember.objects.filter(election=e).exists(),
         "vote_and_count": e.status == Election.Status.CERTIFIED,
     }  # fmt: skip
-    steps = []
-    for code, label in ELECTION_STEPS:
-        if code == "vote_seats" and e.kind == Election.Kind.DELEGATION:
-            continue
-        steps.append({"code": code, "label": label, "done": done[code]})
-    return steps
+    labels = dict(ELECTION_STEPS)
+    return [
+        {"code": code, "label": labels[code], "done": done[code]}
+        for code in election_steps(is_delegation=e.kind == Election.Kind.DELEGATION)
+    ]
