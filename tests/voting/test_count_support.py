@@ -1,4 +1,4 @@
-"""Builders shared by the counting tests: an election with its list, ORM-made until part A's workflow
+"""Builders shared by the counting tests: an election with its list, ORM-made (not through the election workflow)
 is used, and a few shorthands for entering paper ballots."""
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def test_make_election_orders_the_list_by_given_name(db):
 
 
 def cast_electronic(election: Election, marks: list[dict[str, int]]) -> None:
-    """E-ballots as part B's casting stores them: one participation per ballot, nothing linking the two."""
+    """E-ballots as casting stores them: one participation per ballot, nothing linking the two."""
     import secrets
 
     from daihoi.voting.models import ElectionParticipation, ElectronicBallot

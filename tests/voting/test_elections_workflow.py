@@ -275,7 +275,7 @@ def test_P20_electronic_casting_needs_the_organizers_switch(congress):
 
 
 def certify_with(e: Election, result: dict) -> Election:
-    """What part C's certification leaves behind, for the next-round step."""
+    """What certification leaves behind, for the next-round step."""
     Election.objects.filter(pk=e.pk).update(status=Election.Status.CERTIFIED, result=result)
     e.refresh_from_db()
     return e

@@ -221,7 +221,7 @@ def test_the_chair_walks_an_election_through_P6_on_its_page(congress, chair):
     e.refresh_from_db()
     assert e.status == Election.Status.CLOSED
     page = chair.get(detail).content.decode()
-    assert page.count('data-done="1"') == 7  # every step but the count, which is part C's
+    assert page.count('data-done="1"') == 7  # every step but the count (vote_and_count)
     json.dumps(congress_state(congress))  # the whole state stays JSON
 
 
