@@ -7,6 +7,7 @@ import pytest
 
 from daihoi.audit.models import AuditEntry
 from daihoi.congress.access import SYSTEM, Actor, Role
+from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
 from daihoi.voting.actions import ballots
@@ -60,19 +61,24 @@ def test_an_alternate_replacing_an_absent_official_votes_in_elections_and_motion
         ballots.cast_electronic_ballot(e, alternate, ["c01"], nonce="alternate-before-0001")
     assert refused.value.code == "may_not_vote"
     assert alternate.pk not in {d.pk for d in ballots.not_voted(e)}
-    assert mo.present_voters(congress) == 4
+    assert mo.present_voters(congress) == attendance(congress).present == 4
+    assert attendance(congress).base.value == 4  # 5 officials convened, one absent and not replaced
 
     replace_absent_official(alternate, official, actor=SYSTEM)
     assert AuditEntry.objects.filter(action="delegate.replaces").count() == 1
     alternate.refresh_from_db()
     assert alternate.may_vote and alternate.pk in {d.pk for d in ballots.not_voted(e)}
-    assert mo.present_voters(congress) == 5
+    # P2: the replaced official's seat stays in N; the alternate holding it is present.
+    assert mo.present_voters(congress) == attendance(congress).present == 5
+    assert attendance(congress).base.value == 5
 
     assert not ballots.cast_electronic_ballot(e, alternate, ["c01"], nonce="alternate-after-00001").is_repeat
     assert alternate.pk not in {d.pk for d in ballots.not_voted(e)}
     assert mo.cast_motion_vote(motion, actor=as_delegate(alternate), choice="yes", nonce="alt-motion") is True
-    closed = mo.close_motion(motion, actor=SYSTEM)
-    assert (closed.yes, closed.present) == (1, 5)
+    for d in congress.delegates.filter(standing=S.OFFICIAL, attendance=A.PRESENT):
+        mo.cast_motion_vote(motion, actor=as_delegate(d), choice="yes", nonce=f"official-{d.number}")
+    closed = mo.close_motion(motion, actor=SYSTEM)  # 5 answers against N = 5: never more votes than N
+    assert (closed.yes, closed.present, closed.base, closed.is_passed) == (5, 5, 5, True)
 
 
 def test_a_replacement_needs_an_alternate_and_an_official_excused_for_the_congress():
@@ -81,8 +87,10 @@ def test_a_replacement_needs_an_alternate_and_an_official_excused_for_the_congre
     excused = set_row(congress, 5, attendance=A.EXCUSED)
     alternate = set_row(congress, 6, standing=S.ALTERNATE, attendance=A.PRESENT)
     other_alternate = set_row(congress, 3, standing=S.ALTERNATE, attendance=A.PRESENT)
+    convening = set_row(congress, 2, attendance=A.EXCUSED, is_convening_committee=True)
     for alt, off, code in [
         (alternate, present_official, "official_not_absent"),
+        (alternate, convening, "not_replaceable"),
         (present_official, excused, "not_a_replacement"),
         (alternate, other_alternate, "not_a_replacement"),
     ]:
@@ -124,6 +132,8 @@ def test_the_not_voted_list_and_the_predicate_agree_on_a_roll_with_every_kind_of
     assert by_predicate == {1, 2, 8}
     assert {d.number for d in ballots.not_voted(e)} == by_predicate
     assert mo.present_voters(congress) == len(by_predicate)
+    # Attendance counts the seats: official 1 and 2 present, 8 holding 6's seat; 3 is rejected.
+    assert attendance(congress).present == len(by_predicate)
     for d in roll:  # casting refuses exactly those the predicate refuses, with one code
         if d.may_vote:
             ballots.check_may_cast(e, d)

@@ -67,6 +67,12 @@ def replace_absent_official(alternate: Delegate, official: Delegate, *, actor: A
             raise ActionError("wrong_congress", _("Thẻ đại biểu này thuộc đại hội khác."))
         if alt.congress.state == Congress.State.CLOSED:
             raise ActionError("congress_closed", _("Đại hội đã bế mạc, không thể thay đổi danh sách."))
+        if alt.congress.kind != Congress.Kind.DELEGATES or off.is_convening_committee:
+            # P2 counts an absent convening-committee member apart; a congress of all members has none.
+            raise ActionError(
+                "not_replaceable",
+                _("%(name)s không thuộc diện có đại biểu dự khuyết thay.") % {"name": off.full_name},
+            )
         if alt.standing != Delegate.Standing.ALTERNATE or off.standing != Delegate.Standing.OFFICIAL:
             raise ActionError(
                 "not_a_replacement",
