@@ -261,3 +261,21 @@ def test_a_concurrent_double_submit_counts_once():
     assert sorted(map(str, results)) == ["False"] * 5 + ["True"]
     assert MotionBallot.objects.filter(motion=m).count() == 1
     assert MotionParticipation.objects.filter(motion=m).count() == 1
+
+
+@pytest.mark.django_db
+def test_outside_the_session_motions_and_elections_refuse_with_the_one_not_in_session_code():
+    from daihoi.congress.models import Congress
+    from daihoi.voting.actions import elections
+    from daihoi.voting.models import Election
+
+    congress = make_congress(delegates=4, state=Congress.State.PREPARATION)
+    m = mo.create_motion(congress, actor=SYSTEM, title="Chương trình đại hội", kind=Motion.Kind.AGENDA)
+    with pytest.raises(ActionError) as motion_refused:
+        mo.open_motion(m, actor=SYSTEM)
+    e = Election.objects.create(
+        congress=congress, title="Bầu Bí thư", seats=1, status=Election.Status.LIST_APPROVED
+    )
+    with pytest.raises(ActionError) as election_refused:
+        elections.open_election(e, actor=SYSTEM)
+    assert motion_refused.value.code == election_refused.value.code == "not_in_session"
