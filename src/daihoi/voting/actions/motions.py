@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from daihoi.audit import anchor
 from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
@@ -387,6 +388,7 @@ def close_motion(
         hooks = _hooks(m)
         if hooks is not None:
             hooks.apply(m, actor)
+        anchor.record("motion.close", f"motion:{m.pk}", congress_id=congress.pk)
         live.publish(congress)
     return m
 
