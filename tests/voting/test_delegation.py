@@ -15,6 +15,7 @@ from daihoi.congress.live import congress_state
 from daihoi.congress.models import Delegate
 from daihoi.voting.actions import counting, elections, motions, paper
 from daihoi.voting.actions.counting import ballot_list
+from daihoi.voting.documents.ballot import ballot_context
 from daihoi.voting.models import Candidate, Election, Motion
 from tests.factories import make_congress
 from tests.rules.ballot_factory import valid_rows
@@ -151,6 +152,7 @@ def test_P15_separate_is_the_default_and_elects_the_alternates_in_an_election_of
     assert counting.ballot_places(officials) == 5 and counting.ballot_places(alternates) == 4
 
     result = run_to_result(officials, people[:20], [50, 48, 46, 44, 42, 40], places=5)
+    assert ballot_context(officials)["places"] == 5  # the printed ballot says the same
     assert len(result.elected) == 5 and result.elected_alternates == () and result.next_round is None
     assert [c.result for c in result.candidates].count("elected_alternate") == 0
 
