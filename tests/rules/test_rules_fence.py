@@ -12,7 +12,7 @@ PROBE = """
 import sys
 before = set(sys.modules)
 import daihoi.rules, daihoi.tally_cli
-import daihoi.rules.allocation, daihoi.rules.casting, daihoi.rules.deadlines, daihoi.rules.entries
+import daihoi.rules.allocation, daihoi.rules.casting, daihoi.rules.entries
 import daihoi.rules.minutes, daihoi.rules.nomination, daihoi.rules.ordering, daihoi.rules.procedure
 leaks = sorted(m for m in sys.modules if m.split(".")[0] == "django" or m.startswith("daihoi.web"))
 foreign = sorted(

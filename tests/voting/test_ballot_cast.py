@@ -33,7 +33,7 @@ def open_election(
     electronic_enabled: bool = True,
     slug: str | None = None,
 ) -> Election:
-    """An open election with every delegate checked in, set up directly (not through part A's workflow)."""
+    """An open election with every delegate checked in, set up directly (not through the election workflow)."""
     if congress is None:
         congress = make_congress(delegates=delegates, slug=slug)
         Congress.objects.filter(pk=congress.pk).update(is_electronic_voting_enabled=electronic_enabled)
@@ -46,6 +46,8 @@ def open_election(
         title="Bầu Ban Chấp hành Đảng bộ khóa XVI",
         seats=seats,
         alternates=alternates,
+        # P15: the alternates given here are elected on the same ballot as the officials.
+        delegation_mode=Election.DelegationMode.ONE_BALLOT,
         status=status,
         allows_paper=True,
         allows_electronic=True,
@@ -80,7 +82,7 @@ def test_present_delegate_casts_one_ballot_with_a_mark_for_every_name():
     assert ballot.receipt is None
     participation = ElectionParticipation.objects.get(election=election)
     assert participation.delegate.number == 1
-    assert nonce(1) not in participation.nonce  # only a digest of the nonce is stored
+    assert nonce(1) not in participation.nonce_digest  # only a digest of the nonce is stored
 
 
 @pytest.mark.django_db
@@ -268,7 +270,7 @@ def test_verification_mode_gives_a_receipt_that_no_stored_column_leads_back_to()
     }
     assert len(receipts) == 10 and all(r and len(r) == ballots.RECEIPT_LENGTH for r in receipts)
     assert set(ElectronicBallot.objects.values_list("receipt", flat=True)) == receipts
-    stored = set(ElectionParticipation.objects.values_list("nonce", flat=True))
+    stored = set(ElectionParticipation.objects.values_list("nonce_digest", flat=True))
     assert not any(r in digest or r.lower() in digest for r in receipts for digest in stored)
 
 

@@ -251,3 +251,12 @@ def test_the_delegates_voting_page_links_to_the_open_ballot_and_the_chair_to_who
     assert (
         reverse("election_not_voted", args=[election.congress.slug, election.pk]) in detail.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_phone_ballot_counts_alternates_only_when_they_are_on_the_same_ballot():
+    election = open_election(candidates=7, seats=3, alternates=2)  # one ballot: 3 + 2 names kept
+    assert as_delegate(election, 1).get(ballot_url(election)).context["places"] == 5
+    Election.objects.filter(pk=election.pk).update(delegation_mode=Election.DelegationMode.SEPARATE)
+    # Separate (P15's default): the alternates are elected apart, this ballot keeps 3 at most.
+    assert as_delegate(election, 2).get(ballot_url(election)).context["places"] == 3

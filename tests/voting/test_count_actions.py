@@ -77,7 +77,7 @@ def test_certify_is_refused_with_the_numbers_when_more_ballots_came_back_than_we
     election = worked_example(issued=27)
     with pytest.raises(ActionError) as e:
         counting.certify(election, HEAD)
-    assert e.value.code == "reconciliation"
+    assert e.value.code == "received_exceeds_issued"
     assert "28" in e.value.message and "27" in e.value.message
     election.refresh_from_db()
     assert election.status == "closed" and election.result is None
@@ -87,7 +87,7 @@ def test_certify_is_refused_when_more_were_issued_than_were_present():
     election = worked_example(issued=29)
     with pytest.raises(ActionError) as e:
         counting.certify(election, HEAD)
-    assert e.value.code == "reconciliation" and e.value.params["present"] == 28
+    assert e.value.code == "issued_exceeds_present" and e.value.params["present"] == 28
 
 
 def test_certify_is_refused_while_a_batch_disagrees():

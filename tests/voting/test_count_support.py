@@ -1,4 +1,4 @@
-"""Builders shared by the counting tests: an election with its list, ORM-made until part A's workflow
+"""Builders shared by the counting tests: an election with its list, ORM-made (not through the election workflow)
 is used, and a few shorthands for entering paper ballots."""
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ def make_election(
         title="Bầu Ban Chấp hành Đảng bộ khóa XVI",
         seats=seats,
         alternates=alternates,
+        # P15: the alternates given here are elected on the same ballot as the officials.
+        delegation_mode=Election.DelegationMode.ONE_BALLOT,
         status=status,
         base=base if base is not None else len(delegates),
         base_explanation=f"{len(delegates)} đại biểu chính thức được triệu tập, không có trường hợp loại trừ",
@@ -96,7 +98,7 @@ def test_make_election_orders_the_list_by_given_name(db):
 
 
 def cast_electronic(election: Election, marks: list[dict[str, int]]) -> None:
-    """E-ballots as part B's casting stores them: one participation per ballot, nothing linking the two."""
+    """E-ballots as casting stores them: one participation per ballot, nothing linking the two."""
     import secrets
 
     from daihoi.voting.models import ElectionParticipation, ElectronicBallot
@@ -105,6 +107,6 @@ def cast_electronic(election: Election, marks: list[dict[str, int]]) -> None:
     start = ElectionParticipation.objects.filter(election=election).count()
     for i, m in enumerate(marks):
         ElectionParticipation.objects.create(
-            election=election, delegate=voters[start + i], nonce=secrets.token_hex(16)
+            election=election, delegate=voters[start + i], nonce_digest=secrets.token_hex(32)
         )
         ElectronicBallot.objects.create(election=election, marks=m)

@@ -96,7 +96,7 @@ def test_A9_a_delegations_size_is_allocated_from_above_not_voted(congress):
         seats=28,
         alternates=2,
     )
-    assert (e.seats, e.alternates, e.delegation_mode) == (28, 2, Election.DelegationMode.ONE_BALLOT)
+    assert (e.seats, e.alternates, e.delegation_mode) == (28, 2, Election.DelegationMode.SEPARATE)
     assert not e.motions.exists()
     with pytest.raises(ActionError) as err:
         el.propose_seats(e, actor=SYSTEM, seats=30)
@@ -275,7 +275,7 @@ def test_P20_electronic_casting_needs_the_organizers_switch(congress):
 
 
 def certify_with(e: Election, result: dict) -> Election:
-    """What part C's certification leaves behind, for the next-round step."""
+    """What certification leaves behind, for the next-round step."""
     Election.objects.filter(pk=e.pk).update(status=Election.Status.CERTIFIED, result=result)
     e.refresh_from_db()
     return e
@@ -318,6 +318,7 @@ def test_P15_a_tie_at_the_alternates_cut_off_opens_an_alternate_round(congress):
         kind=Election.Kind.DELEGATION,
         seats=3,
         alternates=1,
+        delegation_mode=Election.DelegationMode.ONE_BALLOT,
     )
     committee_list(e, range(1, 6))
     members = delegates(congress, 20, 21)

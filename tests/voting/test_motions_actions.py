@@ -150,16 +150,17 @@ def test_only_present_official_delegates_answer_and_guests_never():
     Delegate.objects.filter(pk=alternate.pk).update(standing=Delegate.Standing.ALTERNATE)
     rejected = present[2]
     Delegate.objects.filter(pk=rejected.pk).update(credential=Delegate.Credential.REJECTED)
+    # One code for P1 (as when casting a ballot); the message says why.
     cases = [
-        (as_delegate(absent), "not_present"),
-        (as_delegate(alternate), "not_official"),
-        (as_delegate(rejected), "credential_rejected"),
-        (Actor(roles=frozenset({Role.SCREEN})), "not_a_delegate"),  # a guest has no delegate card
+        (as_delegate(absent), "điểm danh có mặt"),
+        (as_delegate(alternate), "dự khuyết chưa thay"),
+        (as_delegate(rejected), "Tư cách đại biểu không được công nhận"),
+        (Actor(roles=frozenset({Role.SCREEN})), "khách mời"),  # a guest has no delegate card
     ]
-    for i, (actor, code) in enumerate(cases):
+    for i, (actor, why) in enumerate(cases):
         with pytest.raises(ActionError) as e:
             mo.cast_motion_vote(m, actor=actor, choice="yes", nonce=f"x{i}")
-        assert e.value.code == code
+        assert e.value.code == "may_not_vote" and why in e.value.message
     assert MotionBallot.objects.filter(motion=m).count() == 0
 
 
@@ -260,3 +261,21 @@ def test_a_concurrent_double_submit_counts_once():
     assert sorted(map(str, results)) == ["False"] * 5 + ["True"]
     assert MotionBallot.objects.filter(motion=m).count() == 1
     assert MotionParticipation.objects.filter(motion=m).count() == 1
+
+
+@pytest.mark.django_db
+def test_outside_the_session_motions_and_elections_refuse_with_the_one_not_in_session_code():
+    from daihoi.congress.models import Congress
+    from daihoi.voting.actions import elections
+    from daihoi.voting.models import Election
+
+    congress = make_congress(delegates=4, state=Congress.State.PREPARATION)
+    m = mo.create_motion(congress, actor=SYSTEM, title="Chương trình đại hội", kind=Motion.Kind.AGENDA)
+    with pytest.raises(ActionError) as motion_refused:
+        mo.open_motion(m, actor=SYSTEM)
+    e = Election.objects.create(
+        congress=congress, title="Bầu Bí thư", seats=1, status=Election.Status.LIST_APPROVED
+    )
+    with pytest.raises(ActionError) as election_refused:
+        elections.open_election(e, actor=SYSTEM)
+    assert motion_refused.value.code == election_refused.value.code == "not_in_session"

@@ -118,7 +118,8 @@ def test_guests_absent_delegates_and_outsiders_cannot_answer(congress, chair):
     r = delegate_client(Client(), absent).post(
         url("motion_vote", congress, motion.pk), {"choice": "yes", "nonce": "a"}
     )
-    assert r.status_code == 409 and r.context["error"].code == "not_present"
+    assert r.status_code == 409 and r.context["error"].code == "may_not_vote"
+    assert r.context["error"].params["attendance"] == Delegate.Attendance.NOT_ARRIVED
     outsider = make_congress(delegates=1)
     r = delegate_client(Client(), outsider.delegates.get()).post(
         url("motion_vote", congress, motion.pk), {"choice": "yes", "nonce": "o"}
@@ -220,7 +221,7 @@ def test_the_chair_walks_an_election_through_P6_on_its_page(congress, chair):
     e.refresh_from_db()
     assert e.status == Election.Status.CLOSED
     page = chair.get(detail).content.decode()
-    assert page.count('data-done="1"') == 7  # every step but the count, which is part C's
+    assert page.count('data-done="1"') == 7  # every step but the count (vote_and_count)
     json.dumps(congress_state(congress))  # the whole state stays JSON
 
 

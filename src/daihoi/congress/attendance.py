@@ -119,6 +119,7 @@ def attendance(congress: Congress) -> Attendance:
             "credential",
             "attendance",
             "is_convening_committee",
+            "replaces__attendance",
         )
         .annotate(n=Count("id"))
         .order_by()
@@ -135,6 +136,11 @@ def attendance(congress: Congress) -> Attendance:
         if row["standing"] != Delegate.Standing.OFFICIAL:
             alternates += n
             alternates_present += n if row["attendance"] == _A.PRESENT else 0
+            if row["replaces__attendance"] == _A.EXCUSED and congress.kind == Congress.Kind.DELEGATES:
+                # P1, P2: an alternate replacing an absent official holds that seat: it is no longer
+                # "absent, not replaced", and counts as the alternate is (present, left...).
+                totals[_A.EXCUSED] -= n
+                totals[row["attendance"]] += n
             continue
         totals[row["attendance"]] += n
         if row["attendance"] == _A.EXCUSED and row["is_convening_committee"]:

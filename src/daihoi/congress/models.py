@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from daihoi.rules.voters import may_vote as rules_may_vote
+
 # Card codes are typed by hand at times: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -171,6 +173,15 @@ class Delegate(models.Model):
     )
     absence_reason = models.CharField(_("lý do vắng"), max_length=500, blank=True)
     checked_in_at = models.DateTimeField(_("giờ đến"), null=True, blank=True)
+    # P1: an alternate who replaces an official absent for the whole congress votes in their place.
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        on_delete=models.SET_NULL,
+        verbose_name=_("thay đại biểu chính thức"),
+    )
 
     class Meta:
         ordering = ["number"]
@@ -185,12 +196,33 @@ class Delegate(models.Model):
         return self.attendance == self.Attendance.PRESENT
 
     @property
+    def role(self) -> str:
+        """The P1 role of the rules core: official/alternate, or at a congress of all members
+        (`general`) full/probationary member."""
+        official = self.standing == self.Standing.OFFICIAL
+        if self.congress.kind == Congress.Kind.GENERAL:
+            return "full_member" if official else "probationary_member"
+        return "official" if official else "alternate"
+
+    @property
+    def replaces_absent_official(self) -> bool:
+        """An alternate recorded as replacing an official who is absent (excused) for the congress."""
+        if self.replaces_id is None:
+            return False
+        return self.replaces is not None and self.replaces.attendance == self.Attendance.EXCUSED
+
+    @property
     def may_vote(self) -> bool:
-        """P1: official, credentials not rejected, and in the hall."""
+        """P1 from the rules core (`rules.voters.may_vote`), for a delegate whose credentials stand and
+        who is in the hall. The one predicate: casting, motions and "who has not voted" all use it."""
         return (
-            self.standing == self.Standing.OFFICIAL
-            and self.credential != self.Credential.REJECTED
+            self.credential != self.Credential.REJECTED
             and self.attendance == self.Attendance.PRESENT
+            and rules_may_vote(
+                self.role,
+                congress_kind=self.congress.kind,  # type: ignore[arg-type]
+                replaces_absent_official=self.replaces_absent_official,
+            )
         )
 
 

@@ -22,7 +22,7 @@ from daihoi.rules.motions import MotionOutcome, decide_motion
 from daihoi.rules.quorum import QuorumStatus, quorum_status, shareholder_quorum_status
 from daihoi.rules.ruleset import RuleSet
 from daihoi.rules.rulesets import RULESETS, get_ruleset
-from daihoi.rules.voters import BaseN, base_from_roll, compute_base, may_vote
+from daihoi.rules.voters import BaseN, compute_base, may_vote
 
 __all__ = [
     "RULESETS",
@@ -43,7 +43,6 @@ __all__ = [
     "RuleWarning",
     "UnitSeats",
     "allocate_seats",
-    "base_from_roll",
     "compute_base",
     "count_ballots",
     "decide",

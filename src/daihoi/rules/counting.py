@@ -24,10 +24,29 @@ from daihoi.rules.ruleset import (
 from daihoi.rules.rulesets import get_ruleset
 
 Layout = Literal["strike", "agree_disagree", "cumulative"]
+DelegationMode = Literal["separate", "one_ballot"]
+# P15: officials and alternates elected apart (the default), or on one ballot, officials first.
+DELEGATION_MODES: tuple[DelegationMode, ...] = ("separate", "one_ballot")
+DEFAULT_DELEGATION_MODE: DelegationMode = "separate"
 Result = Literal["elected", "elected_alternate", "not_elected", "tied"]
 
 # The order reasons are listed in the minutes: those decided by the marks first.
 _REASON_ORDER = (TOO_MANY_KEPT, ALL_STRUCK, SINGLE_BOTH_OR_NONE, OVER_ALLOWANCE, TOO_MANY_CANDIDATES)
+
+
+def alternates_on_ballot(alternates: int, delegation_mode: str = DEFAULT_DELEGATION_MODE) -> int:
+    """P15: the alternates elected on the officials' ballot: all of them on `one_ballot`, none when
+    `separate` (they are then an election of their own, whose seats are the alternate places)."""
+    if delegation_mode not in DELEGATION_MODES:
+        raise RuleError("unknown_delegation_mode", mode=delegation_mode)
+    if alternates < 0:
+        raise RuleError("negative_count", field="alternates", value=alternates)
+    return alternates if delegation_mode == "one_ballot" else 0
+
+
+def places(seats: int, alternates: int = 0) -> int:
+    """P11, P15: the names a voter may keep: the seats plus the alternates on the same ballot."""
+    return seats + alternates
 
 
 class Candidate(NamedTuple):
@@ -53,7 +72,8 @@ class Ballot(NamedTuple):
 
 @dataclass(frozen=True)
 class Election:
-    """What is counted: the list, the seats (and alternates on the same ballot), N, the rule set."""
+    """What is counted: the list, the seats (and alternates on the same ballot: `alternates_on_ballot`),
+    N, the rule set."""
 
     candidates: tuple[Candidate, ...]
     seats: int
@@ -80,8 +100,8 @@ class Election:
 
     @property
     def places(self) -> int:
-        """Names a voter may keep (P15: seats + alternates on one ballot); the cumulative multiplier."""
-        return self.seats + self.alternates
+        """Names a voter may keep (`places`); the cumulative multiplier."""
+        return places(self.seats, self.alternates)
 
     @property
     def layout(self) -> Layout:

@@ -31,11 +31,6 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Số trừ ({excluded}) lớn hơn số được triệu tập ({convened})",
         "Exclusions ({excluded}) exceed those convened ({convened})",
     ),
-    "duplicate_convened": ("{person} có tên hai lần trong danh sách triệu tập", "{person} is convened twice"),
-    "excluded_not_convened": (
-        "{person} bị trừ nhưng không có trong danh sách triệu tập",
-        "{person} is excluded but was not convened",
-    ),
     # P3, S1
     "present_exceeds_convened": (
         "Số có mặt ({present}) lớn hơn số được triệu tập ({convened})",
@@ -61,11 +56,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Bộ quy tắc {ruleset} không có tỷ lệ riêng cho vấn đề đặc biệt",
         "Rule set {ruleset} has no special-matter ratio",
     ),
-    # P5, P6
-    "unknown_matter": ("Không rõ nội dung biểu quyết {matter}", "Unknown matter {matter}"),
-    "step_out_of_order": (
-        "Bước {step} không đúng thứ tự; bước tiếp theo là {expected}",
-        "Step {step} is out of order; the next step is {expected}",
+    # P15
+    "unknown_delegation_mode": (
+        "Không rõ cách bầu dự khuyết {mode} (separate hoặc one_ballot)",
+        "Unknown delegation mode {mode} (separate or one_ballot)",
     ),
     # P7
     "convening_member_nominates_outside_list": (
@@ -163,8 +157,6 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Các lần nhập không khớp ở {count} phiếu: {ballots}",
         "The entries disagree on {count} ballots: {ballots}",
     ),
-    # P19
-    "negative_days": ("Số ngày không được âm ({days})", "Days must not be negative ({days})"),
     # P20, S2
     "electronic_casting_not_allowed": (
         "Bộ quy tắc {ruleset} không cho bỏ phiếu điện tử nếu đại hội chưa cho phép",

@@ -15,13 +15,29 @@ MAX_SURPLUS_RATIO = Fraction(3, 10)
 COMMITTEE_LIST_RANGE = (Fraction(10, 100), Fraction(15, 100))
 
 
-def floor_nominee_admitted(*, agree: int, present: int) -> bool:
+@dataclass(frozen=True)
+class FloorNomineeOutcome:
+    """P7's decision with its figures: admitted iff 10 × agree > 3 × present."""
+
+    admitted: bool
+    agree: int
+    present: int
+    required: int  # the fewest "agree" that admit: more than 30% of those present
+
+
+def decide_floor_nominee(*, agree: int, present: int) -> FloorNomineeOutcome:
     """P7: a nominee outside the committee's list enters it iff more than 30% of those present agree."""
     if agree < 0 or present < 0:
         raise RuleError("negative_count", field="agree/present", value=min(agree, present))
     if agree > present:
         raise RuleError("votes_exceed_base", votes=agree, base=present)
-    return 10 * agree > 3 * present
+    # The least a with 10a > 3p, in integers.
+    return FloorNomineeOutcome(10 * agree > 3 * present, agree, present, 3 * present // 10 + 1)
+
+
+def floor_nominee_admitted(*, agree: int, present: int) -> bool:
+    """P7 as a yes/no (see `decide_floor_nominee`)."""
+    return decide_floor_nominee(agree=agree, present=present).admitted
 
 
 def check_nomination(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y, with f j w z (foreign names) in Latin places.
 ALPHABET = ("a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n",
@@ -57,6 +60,11 @@ def name_key(name: str) -> NameKey:
     return word_key(words[-1]), tuple(word_key(w) for w in words[:-1]), nfc
 
 
-def ballot_order(names: Iterable[str]) -> list[str]:
-    """The names in P10 order, NFC-normalised."""
-    return sorted((unicodedata.normalize("NFC", n) for n in names), key=name_key)
+def _itself(item: object) -> str:
+    return str(item)
+
+
+def ballot_order(items: Iterable[T], *, name: Callable[[T], str] = _itself) -> list[T]:
+    """`items` in P10 order of their `name` (the items themselves when they are names); a stable sort,
+    so items with equal names keep the order given."""
+    return sorted(items, key=lambda item: name_key(name(item)))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -90,24 +89,3 @@ def compute_base(
     if excluded > convened:
         raise RuleError("exclusions_exceed_convened", excluded=excluded, convened=convened)
     return BaseN(convened - excluded, convened, congress_kind, tuple(merged.items()))
-
-
-def base_from_roll(
-    convened: Iterable[str],
-    excluded: Mapping[str, str],
-    *,
-    congress_kind: CongressKind = "delegates",
-) -> BaseN:
-    """P2 from the convened list and a map person → exclusion reason; each excluded must be convened."""
-    roll = list(convened)
-    seen = Counter(roll)
-    for person, times in seen.items():
-        if times > 1:
-            raise RuleError("duplicate_convened", person=person)
-    for person in excluded:
-        if person not in seen:
-            raise RuleError("excluded_not_convened", person=person)
-    counts: dict[str, int] = {}
-    for reason in excluded.values():
-        counts[reason] = counts.get(reason, 0) + 1
-    return compute_base(len(roll), counts, congress_kind=congress_kind)

@@ -2,7 +2,7 @@
 
 Only public facts: while a vote is open, how many have answered out of those present, never what and
 never who. A motion's counts appear once it is closed; an election shows no figure but the count of
-electronic ballots cast until part C's `result` section publishes the released result.
+electronic ballots cast until the `result` section (`voting.actions.counting`) shows the released result.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db.models import Q
 from daihoi.congress.live import register_section
 from daihoi.congress.models import Congress
 from daihoi.rules.figures import percent
-from daihoi.voting.actions import counting  # noqa: F401  (registers part C's `result` section)
+from daihoi.voting.actions import counting  # noqa: F401  (registers the `result` section)
 from daihoi.voting.actions.motions import present_voters, vote_count
 from daihoi.voting.models import Candidate, Election, Motion
 

@@ -73,8 +73,10 @@ class Election(models.Model):
     # Set by the motion on the number to elect (P6.2); for a delegation, allocated from above (A9).
     seats = models.PositiveIntegerField(_("số lượng cần bầu"), null=True, blank=True)
     alternates = models.PositiveIntegerField(_("số đại biểu dự khuyết"), default=0)
+    # P15 (default `separate`): under `separate` the alternates are elected in an election of their own
+    # (`elects_alternates`); under `one_ballot` they are on this ballot after the officials.
     delegation_mode = models.CharField(
-        max_length=20, choices=DelegationMode.choices, default=DelegationMode.ONE_BALLOT
+        max_length=20, choices=DelegationMode.choices, default=DelegationMode.SEPARATE
     )
     round = models.PositiveSmallIntegerField(_("lần bầu"), default=1)
     previous_round = models.ForeignKey(
@@ -273,7 +275,8 @@ class ElectionParticipation(models.Model):
     id = RandomKeyField()
     election = models.ForeignKey(Election, related_name="participations", on_delete=models.CASCADE)
     delegate = models.ForeignKey(Delegate, related_name="election_participations", on_delete=models.CASCADE)
-    nonce = models.CharField(max_length=64, unique=True)
+    # A keyed SHA-256 digest of the client nonce (`ballots.nonce_digest`), never the nonce itself.
+    nonce_digest = models.CharField(max_length=64, unique=True)
 
     class Meta:
         constraints = [

@@ -30,10 +30,12 @@ def reshuffle(election: Election) -> int:
         # The close and every cast lock this row too: no ballot is written while the tables are rewritten.
         Election.objects.select_for_update().get(pk=election.pk)
         participations = [
-            ElectionParticipation(id=pk, election_id=election.pk, delegate_id=delegate_id, nonce=nonce)
-            for pk, delegate_id, nonce in ElectionParticipation.objects.filter(election_id=election.pk)
+            ElectionParticipation(
+                id=pk, election_id=election.pk, delegate_id=delegate_id, nonce_digest=digest
+            )
+            for pk, delegate_id, digest in ElectionParticipation.objects.filter(election_id=election.pk)
             .order_by("id")
-            .values_list("id", "delegate_id", "nonce")
+            .values_list("id", "delegate_id", "nonce_digest")
         ]
         ballots = [
             ElectronicBallot(id=pk, election_id=election.pk, marks=marks, receipt=receipt)

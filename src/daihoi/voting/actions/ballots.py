@@ -31,13 +31,15 @@ from django.utils.translation import gettext as _
 from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
+from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
 from daihoi.rules import counting
-from daihoi.rules.casting import electronic_casting_allowed
+from daihoi.rules.casting import check_electronic_casting
 from daihoi.rules.errors import RuleError
 from daihoi.rules.ruleset import ALL_STRUCK, TOO_MANY_KEPT
-from daihoi.voting.actions.counting import ballot_list, core_election, rule_message
+from daihoi.voting.actions.counting import ballot_list, core_election
+from daihoi.voting.actions.voters import check_may_vote, voters_not_in, voters_query
 from daihoi.voting.models import Candidate, Election, ElectionParticipation, ElectronicBallot
 
 log = logging.getLogger(__name__)
@@ -110,10 +112,6 @@ def ballot_candidates(election: Election) -> list[Candidate]:
     return ballot_list(election)
 
 
-def _rule_error(error: RuleError) -> ActionError:
-    return ActionError(error.code, rule_message(error), **error.params)
-
-
 def marks_for(candidates: Sequence[Candidate], kept: Iterable[str]) -> dict[str, int]:
     """{"c01": 1, "c02": 0, ...} for every name on the list, in ballot order; refuses unknown codes."""
     kept_set = set(kept)
@@ -146,7 +144,7 @@ def _judge(
     try:
         count = counting.count_ballots(core, [counting.Ballot("ballot", row)])
     except RuleError as error:
-        raise _rule_error(error) from error
+        raise rule_error(error) from error
     reason = next(iter(count.invalid_by_reason), None)
     return BallotJudgement(kept=sum(row), places=core.places, invalid_reason=reason)
 
@@ -168,11 +166,14 @@ def is_all_struck(judgement: BallotJudgement) -> bool:
 
 
 def check_electronic_allowed(election: Election, congress: Congress) -> None:
-    """P20: the rule set (and the organizer's setting for this congress) and the election allow it."""
-    allowed = electronic_casting_allowed(
-        congress.rules, congress_setting=congress.is_electronic_voting_enabled
-    )
-    if not allowed or not election.allows_electronic:
+    """P20 (`rules.casting.check_electronic_casting`: the rule set, and the organizer's setting for this
+    congress) and the election allow it."""
+    try:
+        check_electronic_casting(congress.rules, congress_setting=congress.is_electronic_voting_enabled)
+        allowed = election.allows_electronic
+    except RuleError:
+        allowed = False
+    if not allowed:
         raise ActionError(
             "electronic_casting_not_allowed",
             _("Cuộc bầu cử này không bỏ phiếu điện tử; xin bỏ phiếu giấy tại hội trường."),
@@ -184,17 +185,10 @@ def _wrong_congress() -> ActionError:
 
 
 def check_may_cast(election: Election, delegate: Delegate) -> None:
-    """P1: an official delegate whose credentials stand, checked in; in this election's congress."""
+    """P1 (`voters.check_may_vote`): the delegate votes now, in this election's congress."""
     if delegate.congress_id != election.congress_id:
         raise _wrong_congress()
-    if not delegate.may_vote:
-        if delegate.standing != Delegate.Standing.OFFICIAL:
-            message = _("Đại biểu dự khuyết chưa thay đại biểu chính thức thì không bỏ phiếu.")
-        elif delegate.credential == Delegate.Credential.REJECTED:
-            message = _("Tư cách đại biểu không được công nhận nên không bỏ phiếu.")
-        else:
-            message = _("Bạn cần điểm danh có mặt tại hội trường trước khi bỏ phiếu.")
-        raise ActionError("may_not_vote", message)
+    check_may_vote(election.congress_id, delegate)
 
 
 def check_open(election: Election) -> None:
@@ -251,7 +245,7 @@ class _Cast:
     delegate: Delegate
     kept: list[str]
     nonce: str
-    token: str
+    nonce_digest: str
     receipt_wanted: bool
     result: CastResult | None = None
     error: BaseException | None = None
@@ -342,8 +336,9 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
     delegate_ids = {c.delegate.pk for c in casts}
     # One query for all: the earlier casts of these nonces (retries), and these delegates' earlier ballots.
     earlier = ElectionParticipation.objects.filter(
-        Q(nonce__in={c.token for c in casts}) | Q(election_id=locked.pk, delegate_id__in=delegate_ids)
-    ).values_list("nonce", "delegate_id")
+        Q(nonce_digest__in={c.nonce_digest for c in casts})
+        | Q(election_id=locked.pk, delegate_id__in=delegate_ids)
+    ).values_list("nonce_digest", "delegate_id")
     cast_by: dict[str, int] = {}  # nonce digest -> who cast with it
     voted: set[int] = set()
     for digest, who in earlier:
@@ -355,7 +350,8 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
         check_electronic_allowed(locked, congress)
     except ActionError as refused:
         refusal = refused
-    fresh = Delegate.objects.in_bulk(delegate_ids) if refusal is None else {}
+    # Re-read: a check-out or a rejected credential since the page was served must count.
+    refreshed = voters_query(locked.congress_id).in_bulk(delegate_ids) if refusal is None else {}
     participations: list[ElectionParticipation] = []
     ballots: list[ElectronicBallot] = []
     changes: list[audit.Change] = []
@@ -363,7 +359,7 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
         if cast.delegate.congress_id != locked.congress_id:
             outcomes[id(cast)] = _wrong_congress()
             continue
-        retried = cast_by.get(cast.token)
+        retried = cast_by.get(cast.nonce_digest)
         if retried is not None:  # a retry (or a double tap in the same group) gets the same answer
             if retried != cast.delegate.pk:
                 outcomes[id(cast)] = ActionError(
@@ -376,7 +372,7 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
         try:
             if refusal is not None:
                 raise refusal
-            delegate = fresh.get(cast.delegate.pk)
+            delegate = refreshed.get(cast.delegate.pk)
             if delegate is None:
                 raise _wrong_congress()
             check_may_cast(locked, delegate)
@@ -392,7 +388,9 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
             outcomes[id(cast)] = refused
             continue
         receipt = receipt_for(locked.pk, cast.nonce) if locked.is_verifiable and cast.receipt_wanted else None
-        participations.append(ElectionParticipation(election=locked, delegate=delegate, nonce=cast.token))
+        participations.append(
+            ElectionParticipation(election=locked, delegate=delegate, nonce_digest=cast.nonce_digest)
+        )
         ballots.append(ElectronicBallot(election=locked, marks=marks, receipt=receipt))
         changes.append(
             audit.Change(
@@ -403,7 +401,7 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
                 after={"delegate": delegate.number, "election": locked.pk},
             )
         )
-        cast_by[cast.token] = delegate.pk
+        cast_by[cast.nonce_digest] = delegate.pk
         voted.add(delegate.pk)
         outcomes[id(cast)] = CastResult(locked.pk, receipt, False)
     if ballots:
@@ -443,19 +441,10 @@ def has_voted(election: Election, delegate: Delegate) -> bool:
 
 
 def not_voted(election: Election) -> list[Delegate]:
-    """Delegates who may vote now (P1) and have not cast an electronic ballot: never what anyone voted."""
-    voted = ElectionParticipation.objects.filter(election=election).values("delegate_id")
-    return list(
-        Delegate.objects.filter(
-            congress_id=election.congress_id,
-            standing=Delegate.Standing.OFFICIAL,
-            attendance=Delegate.Attendance.PRESENT,
-        )
-        .exclude(credential=Delegate.Credential.REJECTED)
-        .exclude(pk__in=voted)
-        .select_related("unit")
-        .order_by("number")
-    )
+    """Delegates who may vote now (P1, the same predicate as casting) and have not cast an electronic
+    ballot: never what anyone voted."""
+    voted = set(ElectionParticipation.objects.filter(election=election).values_list("delegate_id", flat=True))
+    return voters_not_in(election.congress_id, voted)
 
 
 def participation_count(election: Election) -> int:

@@ -6,31 +6,32 @@ Every figure comes from `daihoi.rules.counting`; nothing here re-decides a rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daihoi.audit import anchor
 from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
+from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
 from daihoi.rules import counting as core
-from daihoi.rules.errors import ReconciliationError, RuleError
-from daihoi.rules.ordering import name_key
+from daihoi.rules.errors import RuleError
+from daihoi.rules.ordering import ballot_order
 from daihoi.rules.rulesets import get_ruleset
+from daihoi.voting import secrecy
 from daihoi.voting.models import Candidate, Election, ElectronicBallot, PaperBallot, PaperBatch
 
 
-def rule_message(error: RuleError) -> str:
-    """The core's message in the active language (the core carries Vietnamese and English)."""
-    lang = translation.get_language() or "vi"
-    return error.message_en if lang.startswith("en") else error.message
+def in_ballot_order(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """P10 through the core (`rules.ordering.ballot_order`), equal names by id."""
+    return ballot_order(sorted(candidates, key=lambda c: c.pk), name=lambda c: c.full_name)
 
 
 def ballot_list(election: Election) -> list[Candidate]:
@@ -38,7 +39,20 @@ def ballot_list(election: Election) -> list[Candidate]:
     on_list = list(election.candidates.filter(status=Candidate.Status.ON_LIST))
     if on_list and all(c.ballot_position for c in on_list):
         return sorted(on_list, key=lambda c: (c.ballot_position, c.pk))
-    return sorted(on_list, key=lambda c: (name_key(c.full_name), c.pk))
+    return in_ballot_order(on_list)
+
+
+def alternates_on_ballot(election: Election) -> int:
+    """P15 through the core: the alternates elected on this election's ballot (none when `separate`)."""
+    try:
+        return core.alternates_on_ballot(election.alternates, election.delegation_mode)
+    except RuleError as e:
+        raise rule_error(e) from e
+
+
+def ballot_places(election: Election) -> int:
+    """The names a voter may keep on this election's ballot (`rules.counting.places`)."""
+    return core.places(election.seats or 0, alternates_on_ballot(election))
 
 
 def core_election(election: Election, candidates: Sequence[Candidate] | None = None) -> core.Election:
@@ -59,14 +73,14 @@ def core_election(election: Election, candidates: Sequence[Candidate] | None = N
         return core.Election(
             candidates=tuple(core.Candidate(c.code, c.full_name) for c in listed),
             seats=election.seats,
-            alternates=election.alternates,
+            alternates=alternates_on_ballot(election),
             base=election.base,
             ruleset=get_ruleset(election.congress.rules),
             is_tie_round=is_tie_round,
             tie_round_needs_majority=getattr(election, "tie_round_needs_majority", None),
         )
     except RuleError as e:
-        raise ActionError(f"rule_{e.code}", rule_message(e), **e.params) from e
+        raise rule_error(e) from e
 
 
 def _marks(marks: dict[str, Any], listed: Sequence[Candidate], ballot: str) -> tuple[int | None, ...]:
@@ -133,10 +147,8 @@ def count_election(election: Election) -> core.ElectionResult:
     g = gather(election)
     try:
         return core.tally(g.election, g.ballots, issued=g.issued, present=g.present)
-    except ReconciliationError as e:
-        raise ActionError("reconciliation", rule_message(e), **e.params) from e
     except RuleError as e:
-        raise ActionError(f"rule_{e.code}", rule_message(e), **e.params) from e
+        raise rule_error(e) from e
 
 
 def running_tally(election: Election) -> dict[str, Any]:
@@ -150,7 +162,7 @@ def running_tally(election: Election) -> dict[str, Any]:
         counted = core.count_ballots(g.election, g.ballots)
         result = core.decide(g.election, counted, issued=g.issued)
     except RuleError as e:
-        raise ActionError(f"rule_{e.code}", rule_message(e), **e.params) from e
+        raise rule_error(e) from e
     figures = result.to_dict()
     figures["paper"] = g.paper
     figures["electronic"] = g.electronic
@@ -195,15 +207,6 @@ def record_ballots_issued(
     election.refresh_from_db()
 
 
-def _reshuffle(election: Election) -> None:
-    """Part B's secrecy step: rewrite the ballot and participation tables in random-key order."""
-    try:
-        from daihoi.voting import secrecy
-    except ImportError:  # pragma: no cover - until part B's module lands
-        return
-    secrecy.reshuffle(election)
-
-
 def certify(election: Election, actor: Actor) -> core.ElectionResult:
     """P17/P18: refuse while a batch disagrees or the figures do not reconcile; else store the result."""
     with transaction.atomic():
@@ -228,7 +231,7 @@ def certify(election: Election, actor: Actor) -> core.ElectionResult:
         e.status = Election.Status.CERTIFIED
         e.certified_at = timezone.now()
         e.save(update_fields=["result", "status", "certified_at"])
-        _reshuffle(e)
+        secrecy.reshuffle(e)
         audit.record(
             actor=actor.label,
             action="election.certify",

@@ -10,6 +10,8 @@ Electronic motions are anonymous like electronic ballots: `MotionParticipation` 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -27,8 +29,9 @@ from daihoi.congress.errors import ActionError
 from daihoi.congress.models import AgendaItem, Congress, Delegate
 from daihoi.rules.errors import RuleError
 from daihoi.rules.motions import decide_motion
-from daihoi.rules.nomination import floor_nominee_admitted
+from daihoi.rules.nomination import FloorNomineeOutcome, decide_floor_nominee
 from daihoi.rules.voters import BaseN
+from daihoi.voting.actions.voters import check_may_vote, voters_not_in
 from daihoi.voting.models import (
     Candidate,
     Choice,
@@ -47,14 +50,44 @@ CHOICES = frozenset(Choice.values)
 
 
 def present_voters(congress: Congress) -> int:
-    """P1: the delegates who may vote now (official, credentials not rejected, present), as the
-    congress's attendance figures count them."""
-    return attendance(congress).present
+    """P1: how many delegates may vote now, by the one predicate (`Delegate.may_vote`): an alternate
+    replacing an absent official counts."""
+    return len(voters_not_in(congress.pk, set()))
 
 
 def congress_base(congress: Congress) -> BaseN:
     """P2: N with how it was computed, from the congress's attendance figures (the rules core computes it)."""
     return attendance(congress).base
+
+
+# --- the motion kinds another module carries out ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MotionKindHooks:
+    """What a motion of a given kind does beyond its vote: `check_may_open` refuses to open it (called by
+    `open_motion`), `apply` carries out what it decided (called by `close_motion`, in its transaction)."""
+
+    check_may_open: Callable[[Motion], None]
+    apply: Callable[[Motion, Actor], None]
+
+
+_kind_hooks: dict[str, MotionKindHooks] = {}
+
+
+def register_motion_kinds(kinds: Iterable[str], hooks: MotionKindHooks) -> None:
+    """Called once at import by the module that owns these kinds (the elections' steps register theirs)."""
+    for kind in kinds:
+        _kind_hooks[kind] = hooks
+
+
+def _hooks(motion: Motion) -> MotionKindHooks | None:
+    """The hooks of an election's motion; a kind no step registered (a resolution) has none."""
+    if motion.election_id is None:
+        return None
+    # `daihoi.voting.actions` imports the elections' steps, which register their kinds: never skipped.
+    assert _kind_hooks, "no motion kinds registered: import daihoi.voting.actions.elections"
+    return _kind_hooks.get(motion.kind)
 
 
 # --- facts for audit, screens and minutes ----------------------------------------------------------
@@ -144,7 +177,7 @@ def _locked(motion: Motion) -> Motion:
 def _require_session(congress: Congress) -> None:
     if congress.state != Congress.State.IN_SESSION:
         raise ActionError(
-            "congress_not_in_session",
+            "not_in_session",
             _("Chỉ biểu quyết khi đại hội đang họp (trạng thái: %(state)s).")
             % {"state": congress.get_state_display()},
         )
@@ -171,10 +204,9 @@ def open_motion(motion: Motion, *, actor: Actor) -> Motion:
                 _("Đang biểu quyết “%(title)s”; hãy kết thúc trước khi mở nội dung khác.")
                 % {"title": other.title},
             )
-        if m.election_id is not None:
-            from daihoi.voting.actions import elections
-
-            elections.check_motion_may_open(m)
+        hooks = _hooks(m)
+        if hooks is not None:
+            hooks.check_may_open(m)
         before = motion_facts(m)
         m.status = Motion.Status.OPEN
         m.opened_at = timezone.now()
@@ -192,27 +224,6 @@ def open_motion(motion: Motion, *, actor: Actor) -> Motion:
 
 
 # --- cast from a phone -----------------------------------------------------------------------------
-
-
-def _check_voter(motion: Motion, delegate: Delegate | None) -> Delegate:
-    if delegate is None:
-        raise ActionError(
-            "not_a_delegate", _("Chỉ đại biểu chính thức mới được biểu quyết; khách mời không biểu quyết.")
-        )
-    d = Delegate.objects.get(pk=delegate.pk)
-    if d.congress_id != motion.congress_id:
-        raise ActionError("wrong_congress", _("Thẻ đại biểu này thuộc đại hội khác."))
-    if d.standing != Delegate.Standing.OFFICIAL:
-        raise ActionError("not_official", _("Đại biểu dự khuyết không biểu quyết (P1)."))
-    if d.credential == Delegate.Credential.REJECTED:
-        raise ActionError("credential_rejected", _("Đại biểu không đủ tư cách không được biểu quyết."))
-    if d.attendance != Delegate.Attendance.PRESENT:
-        raise ActionError(
-            "not_present",
-            _("Chỉ đại biểu đã điểm danh có mặt mới được biểu quyết (trạng thái: %(state)s).")
-            % {"state": d.get_attendance_display()},
-        )
-    return d
 
 
 def cast_motion_vote(motion: Motion, *, actor: Actor, choice: str, nonce: str) -> bool:
@@ -246,7 +257,7 @@ def cast_motion_vote(motion: Motion, *, actor: Actor, choice: str, nonce: str) -
                 raise ActionError(
                     "motion_not_open", _("Nội dung “%(title)s” không đang biểu quyết.") % {"title": m.title}
                 )
-            d = _check_voter(m, delegate)
+            d = check_may_vote(m.congress_id, delegate, refresh=True)
             if seen_model.objects.filter(motion=m, delegate=d).exists():
                 raise ActionError("already_voted", _("Đồng chí đã biểu quyết nội dung này."))
             if named:
@@ -320,14 +331,13 @@ def _hand_counts(yes: Any, no: Any, abstain: Any, present: int) -> tuple[int, in
     return values[0], values[1], values[2]
 
 
-def floor_nominee_text(*, agree: int, present: int, admitted: bool) -> str:
-    """P7's outcome line: more than 30% of those present, counted as 10 × agree > 3 × present."""
-    needed = 3 * present // 10 + 1
-    verdict = _("Đưa vào danh sách") if admitted else _("Không đưa vào danh sách")
+def floor_nominee_text(outcome: FloorNomineeOutcome) -> str:
+    """P7's outcome line, with the core's figures: more than 30% of those present."""
+    verdict = _("Đưa vào danh sách") if outcome.admitted else _("Không đưa vào danh sách")
     return _(
         "%(verdict)s: %(agree)s/%(present)s đại biểu có mặt tán thành; cần hơn 30%% số đại biểu có mặt, "
         "tức ít nhất %(needed)s"
-    ) % {"verdict": verdict, "agree": agree, "present": present, "needed": needed}
+    ) % {"verdict": verdict, "agree": outcome.agree, "present": outcome.present, "needed": outcome.required}
 
 
 def close_motion(
@@ -355,8 +365,8 @@ def close_motion(
                 yes=y, no=n, abstain=a, base=base.value, ruleset=congress.rules, special=m.is_special
             )
             if m.kind == Motion.Kind.FLOOR_NOMINEE:
-                passed = floor_nominee_admitted(agree=y, present=present)
-                text = floor_nominee_text(agree=y, present=present, admitted=passed)
+                nominee = decide_floor_nominee(agree=y, present=present)
+                passed, text = nominee.admitted, floor_nominee_text(nominee)
             else:
                 passed, text = outcome.passed, outcome.explain()
         except RuleError as e:
@@ -375,10 +385,9 @@ def close_motion(
             before=before,
             after={**motion_facts(m), "outcome": m.outcome, "base_explanation": m.base_explanation},
         )
-        if m.election_id is not None:
-            from daihoi.voting.actions import elections
-
-            elections.apply_motion(m, actor=actor)
+        hooks = _hooks(m)
+        if hooks is not None:
+            hooks.apply(m, actor)
         anchor.record("motion.close", f"motion:{m.pk}", congress_id=congress.pk)
         live.publish(congress)
     return m

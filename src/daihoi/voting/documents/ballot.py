@@ -13,11 +13,11 @@ from daihoi.voting.models import Candidate, Election
 
 
 def ballot_context(election: Election, *, page: str = "A5") -> dict[str, Any]:
-    from daihoi.voting.actions.counting import ballot_list
+    from daihoi.voting.actions.counting import ballot_list, ballot_places
 
     congress = election.congress
     listed: list[Candidate] = ballot_list(election)
-    places = (election.seats or 0) + election.alternates
+    places = ballot_places(election)  # P15: alternates only when on this ballot
     no_surplus = len(listed) <= places
     root_title = election.title
     if root_title.lower().startswith("bầu "):  # "Bầu Ban Chấp hành..." → "PHIẾU BẦU CỬ / Ban Chấp hành..."

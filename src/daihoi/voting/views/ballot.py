@@ -19,6 +19,7 @@ from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
 from daihoi.rules.ruleset import ALL_STRUCK
 from daihoi.voting.actions import ballots as actions
+from daihoi.voting.actions.counting import ballot_places
 from daihoi.voting.models import Election
 
 IN_SESSION = {Congress.State.IN_SESSION}
@@ -49,7 +50,7 @@ def _ballot_context(request: HttpRequest, election: Election, **extra: Any) -> d
         "election": election,
         "delegate": delegate,
         "candidates": candidates,
-        "places": (election.seats or 0) + election.alternates,
+        "places": ballot_places(election),
         "has_voted": actions.has_voted(election, delegate),
         "refusal": None,
         "nonce": actions.new_nonce(),
