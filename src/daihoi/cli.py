@@ -1,4 +1,4 @@
-"""The `daihoi` command: `daihoi tally ...` counts from files; anything else is a Django management command."""
+"""The `daihoi` command: `daihoi tally ...` counts and `daihoi synthesize ...` synthesizes from files; anything else is a Django management command."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ def main(argv: list[str] | None = None) -> int:
         from daihoi.tally_cli import main as tally_main
 
         return tally_main(args[1:])
+    if args and args[0] == "synthesize":
+        from daihoi.synthesis.cli import main as synthesize_main
+
+        return synthesize_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "daihoi.web.settings")
     from django.core.management import execute_from_command_line
 
