@@ -17,6 +17,7 @@ DRAFT_MD = """# Dự thảo Báo cáo chính trị
 ## 1. Về kinh tế
 
 Thu ngân sách đạt 128% chỉ tiêu.
+
 Thương mại – dịch vụ tăng bình quân 11,2% mỗi năm.
 
 ## 2. Về văn hóa – xã hội {#vhxh}

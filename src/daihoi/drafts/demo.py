@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 
 from daihoi.audit import log as audit
 from daihoi.congress.access import SYSTEM
-from daihoi.congress.actions import setup as setup_actions
 from daihoi.congress.demo import DEMO_USERS, WARD, DemoPart, register_part
-from daihoi.congress.models import Congress, Delegate, Organization
+from daihoi.congress.models import Congress, Delegate, Organization, StaffRole
 from daihoi.drafts.actions import documents as document_actions
 from daihoi.drafts.actions import upper as upper_actions
-from daihoi.drafts.actions.synthesis import make_first_draft
+from daihoi.drafts.actions.synthesis import store_first_draft
 from daihoi.drafts.models import Comment, DraftDocument
 from daihoi.drafts.report import export_json
 
@@ -222,13 +221,6 @@ def _comments(
 
 def _bulk(draft: DraftDocument, comments: list[Comment]) -> None:
     Comment.objects.bulk_create(comments)
-    audit.record(
-        actor=SYSTEM.label,
-        action="demo.comments",
-        congress_id=draft.congress_id,
-        obj=draft,
-        after={"comments": len(comments)},
-    )
 
 
 def _ward_export(name: str, rng: random.Random) -> bytes:
@@ -249,37 +241,54 @@ def _ward_export(name: str, rng: random.Random) -> bytes:
 
 
 def load_demo_drafts(congress: Congress) -> list[DraftDocument]:
+    """Everything of the demo's drafts, in one transaction, audited as one entry per congress."""
     rng = random.Random(SEED)
     units = list(Organization.objects.filter(parent=congress.organization).order_by("order"))
     delegates = list(Delegate.objects.filter(congress=congress).order_by("number")[:60])
-    report = document_actions.import_draft(
+    report = document_actions.write_draft(
         congress,
-        SYSTEM,
         filename="du-thao-bao-cao-chinh-tri.md",
         data=_markdown(f"Dự thảo Báo cáo chính trị Đại hội Đảng bộ phường {WARD} lần thứ XV", REPORT_SECTIONS),
         kind=DraftDocument.DraftKind.OWN_REPORT,
     )
-    _bulk(report, _comments(report, POINTS, units, rng, per_point=(3, 9), delegates=delegates, agreements=12))
     district_md = _markdown(f"Dự thảo Báo cáo chính trị Đại hội Đảng bộ {DISTRICT} lần thứ XII", DISTRICT_DRAFT)
-    upper = document_actions.import_draft(
-        congress, SYSTEM, filename="du-thao-quan.md", data=district_md, kind=DraftDocument.DraftKind.UPPER_DRAFT
+    upper = document_actions.write_draft(
+        congress, filename="du-thao-quan.md", data=district_md, kind=DraftDocument.DraftKind.UPPER_DRAFT
     )
-    _bulk(upper, _comments(upper, DISTRICT_POINTS, units, rng, per_point=(2, 7), delegates=delegates, agreements=8))
+    Comment.objects.bulk_create(
+        _comments(report, POINTS, units, rng, per_point=(3, 9), delegates=delegates, agreements=12)
+        + _comments(upper, DISTRICT_POINTS, units, rng, per_point=(2, 7), delegates=delegates, agreements=8)
+    )
     # The ward synthesizes the district's draft and sends it up; the district imports it with 3 others.
-    make_first_draft(upper, SYSTEM)
-    district = _district_congress(congress)
-    district_draft = document_actions.import_draft(
-        district, SYSTEM, filename="du-thao-quan.md", data=district_md, kind=DraftDocument.DraftKind.OWN_REPORT
+    synthesis, _facts = store_first_draft(upper, SYSTEM)
+    district = _district_congress()
+    district_draft = document_actions.write_draft(
+        district, filename="du-thao-quan.md", data=district_md, kind=DraftDocument.DraftKind.OWN_REPORT
     )
-    ward_file = json.dumps(export_json(upper.synthesis), ensure_ascii=False).encode("utf-8")
+    ward_file = json.dumps(export_json(synthesis), ensure_ascii=False).encode("utf-8")
     files = [(f"tong-hop-{congress.slug}.json", ward_file)] + [
         (f"tong-hop-{i}.json", _ward_export(name, rng)) for i, name in enumerate(OTHER_WARDS, start=1)
     ]
-    upper_actions.import_lower_syntheses(district_draft, SYSTEM, files=files)
+    incoming = upper_actions.import_lower_syntheses(district_draft, SYSTEM, files=files, record=False)
+    audit.record_many(
+        [
+            audit.Change(
+                SYSTEM.label,
+                "demo.drafts",
+                congress.pk,
+                congress,
+                after={"drafts": [report.title, upper.title], "comments": Comment.objects.filter(congress=congress).count()},
+            ),
+            audit.Change(
+                SYSTEM.label, "demo.drafts", district.pk, district, after={"drafts": [district_draft.title],
+                "comments": incoming.created, "files": incoming.files},
+            ),
+        ]
+    )  # fmt: skip
     return [report, upper, district_draft]
 
 
-def _district_congress(ward: Congress) -> Congress:
+def _district_congress() -> Congress:
     organization = Organization.objects.create(name=f"Đảng bộ {DISTRICT}", code="dang-bo-quan-thong-nhat")
     Organization.objects.bulk_create(
         [
@@ -287,8 +296,7 @@ def _district_congress(ward: Congress) -> Congress:
             for i, name in enumerate((f"Phường {WARD}", *OTHER_WARDS))
         ]
     )
-    district = setup_actions.create_congress(
-        actor=SYSTEM,
+    district = Congress.objects.create(
         organization=organization,
         slug=DISTRICT_SLUG,
         name=f"Đại hội đại biểu Đảng bộ {DISTRICT} lần thứ XII, nhiệm kỳ 2020–2025",
@@ -298,17 +306,15 @@ def _district_congress(ward: Congress) -> Congress:
         starts_on=dt.date(2020, 8, 20),
         ends_on=dt.date(2020, 8, 22),
         venue=f"Hội trường {DISTRICT}",
-        theme="",
-        total_seats=0,
-        ex_officio_seats=0,
-        minimum_seats_per_unit=1,
     )
-    User = get_user_model()
-    for username, role, _label in DEMO_USERS:
-        if role is not None:
-            user = User.objects.filter(username=username).first()
-            if user is not None:
-                setup_actions.grant_role(district, user, role, SYSTEM)
+    # The demo's staff serve the district congress too (superusers see it anyway).
+    roles = {username: role for username, role, _label in DEMO_USERS if role is not None}
+    StaffRole.objects.bulk_create(
+        [
+            StaffRole(user=user, congress=district, role=roles[user.username])
+            for user in get_user_model().objects.filter(username__in=list(roles))
+        ]
+    )
     return district
 
 

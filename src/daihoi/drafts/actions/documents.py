@@ -40,15 +40,15 @@ def draft_facts(draft: DraftDocument) -> dict[str, Any]:
 
 
 def _write_version(draft: DraftDocument, parsed: Any) -> list[Section]:
-    parts: dict[str, Part] = {}
-    for order, part in enumerate(parsed.parts):
-        parts[part.title] = Part.objects.create(draft=draft, version=draft.version, order=order, title=part.title)
-    sections = []
-    for order, s in enumerate(parsed.sections):
-        sections.append(
-            Section.objects.create(
+    parts = Part.objects.bulk_create(
+        [Part(draft=draft, version=draft.version, order=order, title=p.title) for order, p in enumerate(parsed.parts)]
+    )
+    part_of = {p.title: p for p in parts}
+    return Section.objects.bulk_create(
+        [
+            Section(
                 draft=draft,
-                part=parts.get(s.part),
+                part=part_of.get(s.part),
                 version=draft.version,
                 order=order,
                 key=s.id,
@@ -56,8 +56,9 @@ def _write_version(draft: DraftDocument, parsed: Any) -> list[Section]:
                 paragraphs=list(s.paragraphs),
                 text_hash=text_hash(s.title, s.paragraphs),
             )
-        )
-    return sections
+            for order, s in enumerate(parsed.sections)
+        ]
+    )
 
 
 def _check(congress: Congress, filename: str, data: bytes) -> Any:
@@ -83,17 +84,23 @@ def import_draft(
     """A new draft of the congress from a .docx or .md file, split into parts and sections."""
     if kind not in DraftDocument.DraftKind.values:
         raise ActionError("bad_kind", _("Không rõ loại dự thảo “%(kind)s”.") % {"kind": kind})
-    parsed = _check(congress, filename, data)
-    title = " ".join((title or parsed.title or filename).split())[:TITLE_MAX]
     with transaction.atomic():
         Congress.objects.select_for_update().get(pk=congress.pk)
-        draft = DraftDocument.objects.create(
-            congress=congress, title=title, kind=kind, version=1, source_name=filename, source_file=data
-        )
-        _write_version(draft, parsed)
+        draft = write_draft(congress, filename=filename, data=data, kind=kind, title=title)
         audit.record(
             actor=actor.label, action="draft.imported", congress_id=congress.pk, obj=draft, after=draft_facts(draft)
         )
+    return draft
+
+
+def write_draft(congress: Congress, *, filename: str, data: bytes, kind: str, title: str = "") -> DraftDocument:
+    """Parse and store a draft; the caller holds the transaction and writes the audit entry."""
+    parsed = _check(congress, filename, data)
+    title = " ".join((title or parsed.title or filename).split())[:TITLE_MAX]
+    draft = DraftDocument.objects.create(
+        congress=congress, title=title, kind=kind, version=1, source_name=filename, source_file=data
+    )
+    _write_version(draft, parsed)
     return draft
 
 

@@ -75,6 +75,16 @@ def recount(groups: Iterable[Group]) -> None:
 
 def make_first_draft(draft: DraftDocument, actor: Actor) -> Synthesis:
     """Run the engine on every comment of the draft and store its groups (replacing an unapproved draft)."""
+    with transaction.atomic():
+        synthesis, facts = store_first_draft(draft, actor)
+        audit.record(
+            actor=actor.label, action="synthesis.first_draft", congress_id=draft.congress_id, obj=synthesis, after=facts
+        )
+    return synthesis
+
+
+def store_first_draft(draft: DraftDocument, actor: Actor) -> tuple[Synthesis, dict[str, int]]:
+    """The engine's first draft stored as groups; the caller holds the transaction and audits."""
     comments = comments_of(draft)
     if not comments:
         raise ActionError("no_comments", _("Dự thảo “%(draft)s” chưa có ý kiến góp ý nào.") % {"draft": draft.title})
@@ -85,49 +95,41 @@ def make_first_draft(draft: DraftDocument, actor: Actor) -> Synthesis:
     result = engine.synthesize(engine_draft, [comment_in(c) for c in comments])
     by_id = {engine_id(c): c for c in comments}
     by_key = {s.key: s for s in sections}
-    with transaction.atomic():
-        draft = DraftDocument.objects.select_for_update().get(pk=draft.pk)
-        synthesis = Synthesis.objects.filter(draft=draft).first()
-        if synthesis is not None:
-            _require_editable(synthesis)
-            synthesis.groups.all().delete()
-            synthesis.placements.all().delete()
-            synthesis.made_at, synthesis.made_by = timezone.now(), actor.label
-            synthesis.save(update_fields=["made_at", "made_by"])
-        else:
-            synthesis = Synthesis.objects.create(draft=draft, made_at=timezone.now(), made_by=actor.label)
-        placements = [
-            Placement(synthesis=synthesis, comment=by_id[cid], group=None) for cid in result.agreements
-        ]
-        groups = 0
-        for key, groups_of_section in result.sections:
-            for g in groups_of_section:
-                group = Group.objects.create(
-                    synthesis=synthesis,
-                    section=by_key.get(key),
-                    kind=g.kind if g.kind in Kind.values else Kind.OTHER,
-                    summary=g.summary,
-                    units=g.units,
-                    unit_names=list(g.unit_names),
-                    subunits=g.subunits,
-                )
-                groups += 1
-                placements += [Placement(synthesis=synthesis, comment=by_id[cid], group=group) for cid in g.comments]
-        Placement.objects.bulk_create(placements)
-        if len(placements) != len(comments):
-            raise ActionError(
-                "engine_lost_comments",
-                _("Bộ tổng hợp trả về %(got)s ý kiến, dự thảo có %(want)s.")
-                % {"got": len(placements), "want": len(comments)},
+    draft = DraftDocument.objects.select_for_update().get(pk=draft.pk)
+    synthesis = Synthesis.objects.filter(draft=draft).first()
+    if synthesis is not None:
+        _require_editable(synthesis)
+        synthesis.groups.all().delete()
+        synthesis.placements.all().delete()
+        synthesis.made_at, synthesis.made_by = timezone.now(), actor.label
+        synthesis.save(update_fields=["made_at", "made_by"])
+    else:
+        synthesis = Synthesis.objects.create(draft=draft, made_at=timezone.now(), made_by=actor.label)
+    found = [g for _key, groups_of_section in result.sections for g in groups_of_section]
+    groups = Group.objects.bulk_create(
+        [
+            Group(
+                synthesis=synthesis,
+                section=by_key.get(g.section),
+                kind=g.kind if g.kind in Kind.values else Kind.OTHER,
+                summary=g.summary,
+                units=g.units,
+                unit_names=list(g.unit_names),
+                subunits=g.subunits,
             )
-        audit.record(
-            actor=actor.label,
-            action="synthesis.first_draft",
-            congress_id=draft.congress_id,
-            obj=synthesis,
-            after={"comments": len(comments), "groups": groups, "agreements": len(result.agreements)},
+            for g in found
+        ]
+    )
+    placements = [Placement(synthesis=synthesis, comment=by_id[cid], group=None) for cid in result.agreements]
+    for group, g in zip(groups, found, strict=True):
+        placements += [Placement(synthesis=synthesis, comment=by_id[cid], group=group) for cid in g.comments]
+    if len(placements) != len(comments) or len({p.comment.pk for p in placements}) != len(comments):
+        raise ActionError(
+            "engine_lost_comments",
+            _("Bộ tổng hợp trả về %(got)s ý kiến, dự thảo có %(want)s.") % {"got": len(placements), "want": len(comments)},
         )
-    return synthesis
+    Placement.objects.bulk_create(placements)
+    return synthesis, {"comments": len(comments), "groups": len(groups), "agreements": len(result.agreements)}
 
 
 def _require_editable(synthesis: Synthesis) -> None:

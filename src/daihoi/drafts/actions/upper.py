@@ -127,9 +127,10 @@ def read_xlsx(filename: str, data: bytes, report: UpperImportReport) -> list[Poi
 
 
 def import_lower_syntheses(
-    draft: DraftDocument, actor: Actor, *, files: list[tuple[str, bytes]]
+    draft: DraftDocument, actor: Actor, *, files: list[tuple[str, bytes]], record: bool = True
 ) -> UpperImportReport:
-    """Import the lower units' synthesis files (.json or .xlsx) as incoming comments, all or none."""
+    """Import the lower units' synthesis files (.json or .xlsx) as incoming comments, all or none.
+    (`record=False`: the caller, the demo, writes one audit entry for all it loads.)"""
     if not files:
         raise ActionError("no_file", _("Chưa chọn tệp tổng hợp nào để nhập."))
     report = UpperImportReport()
@@ -187,6 +188,8 @@ def import_lower_syntheses(
         DraftDocument.objects.select_for_update().get(pk=draft.pk)
         Comment.objects.bulk_create(comments)
         report.created = len(comments)
+        if not record:
+            return report
         audit.record(
             actor=actor.label,
             action="comment.upper_imported",
