@@ -32,12 +32,17 @@ def test_a_markdown_draft_is_split_into_parts_and_sections_with_their_keys():
         "Phần thứ nhất. Kết quả",
         "Phần thứ hai. Nhiệm vụ",
     ]
-    assert sections[0].paragraphs == ["Thu ngân sách đạt 128% chỉ tiêu.", "Thương mại – dịch vụ tăng bình quân 11,2% mỗi năm."]
+    assert sections[0].paragraphs == [
+        "Thu ngân sách đạt 128% chỉ tiêu.",
+        "Thương mại – dịch vụ tăng bình quân 11,2% mỗi năm.",
+    ]
     assert AuditEntry.objects.filter(action="draft.imported", object_id=str(draft.pk)).count() == 1
 
 
 def test_line_numbers_run_through_the_draft_and_wrap_at_80_characters():
-    draft = make_draft(make_congress(delegates=1), DRAFT_MD.replace("Tỷ lệ gia đình văn hóa đạt 96,5%.", "chữ " * 30))
+    draft = make_draft(
+        make_congress(delegates=1), DRAFT_MD.replace("Tỷ lệ gia đình văn hóa đạt 96,5%.", "chữ " * 30)
+    )
     numbered = documents.numbered(list(draft.current_sections()))
     lines = [n for _s, paragraphs in numbered for para in paragraphs for n, _text in para]
     assert lines == list(range(1, len(lines) + 1))
@@ -62,7 +67,9 @@ def test_a_new_version_keeps_the_comments_of_unchanged_sections_and_flags_the_ot
     actor = Actor(roles=frozenset({"delegate"}), delegate=delegate)
     s1, s2, _s3 = draft.current_sections()
     kept = comment_actions.delegate_comment(draft, delegate, actor, section=s1, kind="amend", text="Ý kiến A")
-    flagged = comment_actions.delegate_comment(draft, delegate, actor, section=s2, kind="add", text="Ý kiến B")
+    flagged = comment_actions.delegate_comment(
+        draft, delegate, actor, section=s2, kind="add", text="Ý kiến B"
+    )
     comment_actions.save_note(delegate, s1, actor, text="ghi chú")
     result = documents.import_new_version(
         draft, SYSTEM, filename="v2.md", data=DRAFT_MD.replace("96,5%", "97%").encode()
@@ -96,7 +103,9 @@ def test_a_correction_keeps_the_original_text_and_is_audited():
     draft = make_draft(congress)
     delegate = congress.delegates.get()
     actor = Actor(roles=frozenset({"delegate"}), delegate=delegate)
-    comment = comment_actions.delegate_comment(draft, delegate, actor, section="s01", kind="add", text="Bổ sung xx")
+    comment = comment_actions.delegate_comment(
+        draft, delegate, actor, section="s01", kind="add", text="Bổ sung xx"
+    )
     comment_actions.correct_comment(comment, SYSTEM, text="Bổ sung số liệu")
     comment.refresh_from_db()
     assert (comment.text, comment.original_text) == ("Bổ sung số liệu", "Bổ sung xx")
@@ -110,8 +119,12 @@ def test_a_floor_comment_is_linked_to_the_speaker_list_entry():
     delegate = congress.delegates.get(number=2)
     from django.utils import timezone
 
-    entry = SpeakerRequest.objects.create(congress=congress, delegate=delegate, topic="Kinh tế", requested_at=timezone.now())
-    comment = comment_actions.floor_comment(draft, SYSTEM, speaker_request=entry, section="", kind="", text="Nói về thu ngân sách")
+    entry = SpeakerRequest.objects.create(
+        congress=congress, delegate=delegate, topic="Kinh tế", requested_at=timezone.now()
+    )
+    comment = comment_actions.floor_comment(
+        draft, SYSTEM, speaker_request=entry, section="", kind="", text="Nói về thu ngân sách"
+    )
     assert comment.source == Comment.Source.FLOOR
     assert comment.speaker_request == entry and comment.delegate == delegate
     assert comment.sender == "Đại biểu số 2"
@@ -126,13 +139,19 @@ def test_unit_links_one_per_cell_and_a_form_posts_the_units_comments():
     made = comment_actions.unit_form_comments(
         links[0],
         draft,
-        [comment_actions.Entry("s01", "add", "Bổ sung A"), comment_actions.Entry("", "", "  "), comment_actions.Entry("", "", "Ý chung")],
+        [
+            comment_actions.Entry("s01", "add", "Bổ sung A"),
+            comment_actions.Entry("", "", "  "),
+            comment_actions.Entry("", "", "Ý chung"),
+        ],
     )
     assert len(made) == 2
     assert {c.unit_name for c in Comment.objects.all()} == {"Chi bộ khu phố 1"}
     comment_actions.revoke_unit_link(links[0], SYSTEM)
     with pytest.raises(ActionError) as revoked:
-        comment_actions.unit_form_comments(UnitLink.objects.get(pk=links[0].pk), draft, [comment_actions.Entry("", "", "x")])
+        comment_actions.unit_form_comments(
+            UnitLink.objects.get(pk=links[0].pk), draft, [comment_actions.Entry("", "", "x")]
+        )
     assert revoked.value.code == "link_revoked"
 
 
@@ -190,7 +209,13 @@ def test_a_word_form_with_the_common_table_is_imported():
     doc = Document()
     doc.add_paragraph("PHIẾU GÓP Ý")
     table = doc.add_table(rows=3, cols=3)
-    for r, row in enumerate([("Mục", "Nội dung góp ý", "Đơn vị"), ("2", "Ý kiến về văn hóa", "Chi bộ khu phố 2"), ("", "Ý kiến chung", "Chi bộ khu phố 2")]):
+    for r, row in enumerate(
+        [
+            ("Mục", "Nội dung góp ý", "Đơn vị"),
+            ("2", "Ý kiến về văn hóa", "Chi bộ khu phố 2"),
+            ("", "Ý kiến chung", "Chi bộ khu phố 2"),
+        ]
+    ):
         for c, value in enumerate(row):
             table.rows[r].cells[c].text = value
     import io
@@ -205,7 +230,14 @@ def _commented(congress, texts):
     draft = make_draft(congress)
     for unit, section, kind, text in texts:
         comment_actions._create(
-            draft, SYSTEM, "comment.test", text=text, source=Comment.Source.FILE, section=comment_actions.current_section(draft, section), kind=kind, unit_name=unit
+            draft,
+            SYSTEM,
+            "comment.test",
+            text=text,
+            source=Comment.Source.FILE,
+            section=comment_actions.current_section(draft, section),
+            kind=kind,
+            unit_name=unit,
         )
     return draft
 
@@ -271,9 +303,16 @@ def test_move_merge_split_and_edit_recount_and_are_audited():
         synthesis_actions.edit_group(synthesis, SYSTEM, group_id=new.pk, status="explained")
     assert no_response.value.code == "response_required"
     synthesis_actions.edit_group(
-        synthesis, SYSTEM, group_id=new.pk, status="explained", response="Giữ 10% vì sát thực tế.", summary="Giảm chỉ tiêu xuống 8%"
+        synthesis,
+        SYSTEM,
+        group_id=new.pk,
+        status="explained",
+        response="Giữ 10% vì sát thực tế.",
+        summary="Giảm chỉ tiêu xuống 8%",
     )
-    actions = list(AuditEntry.objects.filter(action__startswith="synthesis.").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="synthesis.").values_list("action", flat=True)
+    )
     assert actions == [
         "synthesis.first_draft",
         "synthesis.comment_moved",
@@ -345,8 +384,15 @@ def test_an_export_goes_up_and_keeps_the_units_behind_each_point():
 def test_an_upper_import_with_a_bad_file_writes_nothing():
     district = make_congress(delegates=1)
     upper = make_draft(district)
-    good = {"format": "daihoi-synthesis/1", "unit": "Đảng bộ phường A", "sections": [{"section": "s01", "groups": [{"summary": "Ý", "units": 2, "kind": "add"}]}]}
-    bad = {"unit": "Đảng bộ phường B", "sections": [{"section": "s01", "groups": [{"summary": "Ý", "units": 0}]}]}
+    good = {
+        "format": "daihoi-synthesis/1",
+        "unit": "Đảng bộ phường A",
+        "sections": [{"section": "s01", "groups": [{"summary": "Ý", "units": 2, "kind": "add"}]}],
+    }
+    bad = {
+        "unit": "Đảng bộ phường B",
+        "sections": [{"section": "s01", "groups": [{"summary": "Ý", "units": 0}]}],
+    }
     report = import_lower_syntheses(
         upper, SYSTEM, files=[("a.json", json.dumps(good).encode()), ("b.json", json.dumps(bad).encode())]
     )

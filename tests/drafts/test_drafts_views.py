@@ -24,9 +24,13 @@ def test_secretariat_imports_a_draft_and_reads_it_with_line_numbers():
     congress = make_congress(delegates=1)
     client = login_as(Client(), congress, Role.SECRETARIAT)
     upload = SimpleUploadedFile("du-thao.md", DRAFT_MD.encode(), content_type="text/markdown")
-    response = client.post(reverse("draft_import", args=[congress.slug]), {"file": upload, "kind": "upper_draft"})
+    response = client.post(
+        reverse("draft_import", args=[congress.slug]), {"file": upload, "kind": "upper_draft"}
+    )
     draft = DraftDocument.objects.get(congress=congress)
-    assert response.status_code == 302 and response["Location"] == reverse("draft", args=[congress.slug, draft.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "draft", args=[congress.slug, draft.pk]
+    )
     assert draft.kind == "upper_draft" and draft.title == "Dự thảo Báo cáo chính trị"
     page = client.get(response["Location"]).content.decode()
     assert '<span class="ln">1</span>Thu ngân sách đạt 128% chỉ tiêu.' in page
@@ -39,7 +43,9 @@ def test_a_bad_draft_file_is_refused_with_its_code_and_nothing_is_stored():
     congress = make_congress(delegates=1)
     client = login_as(Client(), congress, Role.ORGANIZER)
     upload = SimpleUploadedFile("du-thao.pdf", b"%PDF-1.4")
-    response = client.post(reverse("draft_import", args=[congress.slug]), {"file": upload, "kind": "own_report"})
+    response = client.post(
+        reverse("draft_import", args=[congress.slug]), {"file": upload, "kind": "own_report"}
+    )
     assert response.status_code == 400
     assert b'data-code="bad_draft_type"' in response.content
     assert not DraftDocument.objects.exists()
@@ -83,9 +89,16 @@ def test_delegate_reads_a_section_keeps_a_private_note_and_comments_with_a_kind(
     assert Note.objects.get(delegate=me).text == "Hỏi về tiêu chí"
     refused = client.post(url, {"op": "comment", "kind": "", "text": "Thiếu loại"})
     assert refused.status_code == 400 and b'data-code="kind_required"' in refused.content
-    assert client.post(url, {"op": "comment", "kind": "amend", "text": "Đánh giá thực chất"}).status_code == 302
+    assert (
+        client.post(url, {"op": "comment", "kind": "amend", "text": "Đánh giá thực chất"}).status_code == 302
+    )
     comment = Comment.objects.get()
-    assert (comment.delegate, comment.section, comment.kind, comment.source) == (me, section, "amend", "phone")
+    assert (comment.delegate, comment.section, comment.kind, comment.source) == (
+        me,
+        section,
+        "amend",
+        "phone",
+    )
     # Another delegate sees neither the note nor the comment on the same page.
     other = delegate_client(Client(), congress.delegates.get(number=2)).get(url).content.decode()
     assert "Hỏi về tiêu chí" not in other and "Đánh giá thực chất" not in other
@@ -120,10 +133,15 @@ def test_an_import_with_bad_rows_shows_its_report_and_writes_nothing():
     draft = make_draft(congress)
     client = login_as(Client(), congress, Role.SECRETARIAT)
     data = csv_bytes(
-        [["Mục", "Nội dung góp ý", "Đơn vị"], ["1", "Tốt", "Chi bộ khu phố 1"], ["12", "Mục sai", "Chi bộ khu phố 2"]]
+        [
+            ["Mục", "Nội dung góp ý", "Đơn vị"],
+            ["1", "Tốt", "Chi bộ khu phố 1"],
+            ["12", "Mục sai", "Chi bộ khu phố 2"],
+        ]
     )
     response = client.post(
-        reverse("comments_import", args=[congress.slug, draft.pk]), {"file": SimpleUploadedFile("g.csv", data)}
+        reverse("comments_import", args=[congress.slug, draft.pk]),
+        {"file": SimpleUploadedFile("g.csv", data)},
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -139,11 +157,16 @@ def test_secretariat_types_a_floor_comment_linked_to_the_speaker_entry():
     congress = make_congress(delegates=2)
     draft = make_draft(congress)
     entry = SpeakerRequest.objects.create(
-        congress=congress, delegate=congress.delegates.get(number=2), topic="Văn hóa", requested_at=timezone.now()
+        congress=congress,
+        delegate=congress.delegates.get(number=2),
+        topic="Văn hóa",
+        requested_at=timezone.now(),
     )
     client = login_as(Client(), congress, Role.SECRETARIAT)
     url = reverse("draft_comments", args=[congress.slug, draft.pk])
-    response = client.post(url, {"speaker_request": entry.pk, "section": "", "kind": "", "text": "Nói về văn hóa"})
+    response = client.post(
+        url, {"speaker_request": entry.pk, "section": "", "kind": "", "text": "Nói về văn hóa"}
+    )
     assert response.status_code == 302
     assert Comment.objects.get().speaker_request == entry
 
@@ -193,7 +216,12 @@ def test_upper_import_page_takes_many_files_at_once():
         SimpleUploadedFile(
             f"{n}.json",
             json.dumps(
-                {"unit": f"Đảng bộ phường {n}", "sections": [{"section": "s01", "groups": [{"summary": "Ý kiến", "units": n, "kind": "add"}]}]}
+                {
+                    "unit": f"Đảng bộ phường {n}",
+                    "sections": [
+                        {"section": "s01", "groups": [{"summary": "Ý kiến", "units": n, "kind": "add"}]}
+                    ],
+                }
             ).encode(),
         )
         for n in (3, 4)

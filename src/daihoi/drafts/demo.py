@@ -248,10 +248,14 @@ def load_demo_drafts(congress: Congress) -> list[DraftDocument]:
     report = document_actions.write_draft(
         congress,
         filename="du-thao-bao-cao-chinh-tri.md",
-        data=_markdown(f"Dự thảo Báo cáo chính trị Đại hội Đảng bộ phường {WARD} lần thứ XV", REPORT_SECTIONS),
+        data=_markdown(
+            f"Dự thảo Báo cáo chính trị Đại hội Đảng bộ phường {WARD} lần thứ XV", REPORT_SECTIONS
+        ),
         kind=DraftDocument.DraftKind.OWN_REPORT,
     )
-    district_md = _markdown(f"Dự thảo Báo cáo chính trị Đại hội Đảng bộ {DISTRICT} lần thứ XII", DISTRICT_DRAFT)
+    district_md = _markdown(
+        f"Dự thảo Báo cáo chính trị Đại hội Đảng bộ {DISTRICT} lần thứ XII", DISTRICT_DRAFT
+    )
     upper = document_actions.write_draft(
         congress, filename="du-thao-quan.md", data=district_md, kind=DraftDocument.DraftKind.UPPER_DRAFT
     )
@@ -338,7 +342,9 @@ def describe_demo_drafts(congress: Congress) -> str:
     district = Congress.objects.filter(slug=DISTRICT_SLUG).first()
     if district is not None:
         lines.append(
-            _("%(name)s (/c/%(slug)s/drafts/): %(comments)s ý kiến từ %(files)s báo cáo tổng hợp của các phường")
+            _(
+                "%(name)s (/c/%(slug)s/drafts/): %(comments)s ý kiến từ %(files)s báo cáo tổng hợp của các phường"
+            )
             % {
                 "name": district.name,
                 "slug": district.slug,

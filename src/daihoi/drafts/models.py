@@ -64,6 +64,9 @@ class Part(models.Model):
     class Meta:
         ordering = ["draft", "version", "order"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Section(models.Model):
     """A level-2 heading of one version of a draft, with its paragraphs. `key` ("s03") is stable across
@@ -114,14 +117,18 @@ class Comment(models.Model):
 
     congress = models.ForeignKey(Congress, related_name="draft_comments", on_delete=models.CASCADE)
     draft = models.ForeignKey(DraftDocument, related_name="comments", on_delete=models.CASCADE)
-    section = models.ForeignKey(Section, null=True, blank=True, related_name="comments", on_delete=models.SET_NULL)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, related_name="comments", on_delete=models.SET_NULL
+    )
     kind = models.CharField(_("loại ý kiến"), max_length=10, choices=Kind.choices, blank=True, default="")
     text = models.TextField(_("nội dung"))
     original_text = models.TextField(editable=False)
     source = models.CharField(max_length=12, choices=Source.choices)
     unit = models.ForeignKey(Organization, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
     unit_name = models.CharField(_("đơn vị"), max_length=300, blank=True)
-    delegate = models.ForeignKey(Delegate, null=True, blank=True, related_name="comments", on_delete=models.SET_NULL)
+    delegate = models.ForeignKey(
+        Delegate, null=True, blank=True, related_name="comments", on_delete=models.SET_NULL
+    )
     speaker_request = models.ForeignKey(
         SpeakerRequest, null=True, blank=True, related_name="comments", on_delete=models.SET_NULL
     )
@@ -161,6 +168,9 @@ class Note(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["delegate", "section"], name="note_once")]
 
+    def __str__(self) -> str:
+        return f"{self.delegate_id}:{self.section_id}"
+
 
 class Synthesis(models.Model):
     """The working synthesis of one draft; `motion` is the congress's vote approving its report."""
@@ -184,7 +194,9 @@ class Group(models.Model):
         LEFT_OUT = "left_out", _("Không tiếp thu")
 
     synthesis = models.ForeignKey(Synthesis, related_name="groups", on_delete=models.CASCADE)
-    section = models.ForeignKey(Section, null=True, blank=True, related_name="groups", on_delete=models.SET_NULL)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, related_name="groups", on_delete=models.SET_NULL
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     summary = models.TextField(_("ý kiến tổng hợp"))
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
@@ -206,7 +218,12 @@ class Placement(models.Model):
 
     synthesis = models.ForeignKey(Synthesis, related_name="placements", on_delete=models.CASCADE)
     comment = models.ForeignKey(Comment, related_name="placements", on_delete=models.CASCADE)
-    group = models.ForeignKey(Group, null=True, blank=True, related_name="placements", on_delete=models.CASCADE)
+    group = models.ForeignKey(
+        Group, null=True, blank=True, related_name="placements", on_delete=models.CASCADE
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["synthesis", "comment"], name="placed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id}→{self.group_id}"

@@ -16,7 +16,18 @@ from daihoi.drafts.models import Comment, Group, Placement, Section, Synthesis
 
 EXPORT_FORMAT = "daihoi-synthesis/1"
 # The Excel export's columns; the upper level's import reads them by these names.
-XLSX_COLUMNS = ("section", "title", "summary", "kind", "units", "unit_names", "subunits", "status", "response", "unit")
+XLSX_COLUMNS = (
+    "section",
+    "title",
+    "summary",
+    "kind",
+    "units",
+    "unit_names",
+    "subunits",
+    "status",
+    "response",
+    "unit",
+)
 
 
 @dataclass

@@ -26,9 +26,9 @@ from daihoi.drafts.actions import documents as document_actions
 from daihoi.drafts.actions import imports as import_actions
 from daihoi.drafts.actions import synthesis as synthesis_actions
 from daihoi.drafts.actions import upper as upper_actions
-from daihoi.drafts.models import Comment, DraftDocument, Group, Kind, Note, Section, Synthesis, UnitLink
-from daihoi.drafts.report import export_json, export_xlsx, render as render_report
-from daihoi.drafts.report import report_rows
+from daihoi.drafts.models import Comment, DraftDocument, Group, Kind, Note, Synthesis, UnitLink
+from daihoi.drafts.report import export_json, export_xlsx, report_rows
+from daihoi.drafts.report import render as render_report
 
 _O, _P, _S, _D = Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.DELEGATE
 MAX_PROBLEMS_SHOWN = 500
@@ -71,7 +71,9 @@ def drafts(request: HttpRequest, slug: str) -> HttpResponse:
         (d, d.comments.count(), Synthesis.objects.filter(draft=d).first())
         for d in DraftDocument.objects.filter(congress=congress).order_by("pk")
     ]
-    return render(request, "drafts/drafts.html", _context(request, rows=rows, kinds=DraftDocument.DraftKind.choices))
+    return render(
+        request, "drafts/drafts.html", _context(request, rows=rows, kinds=DraftDocument.DraftKind.choices)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,10 +137,16 @@ def draft_version(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                _("Đã nhập phiên bản mới: %(kept)s ý kiến giữ nguyên, %(flagged)s ý kiến ở mục đã sửa.") % kept,
+                _("Đã nhập phiên bản mới: %(kept)s ý kiến giữ nguyên, %(flagged)s ý kiến ở mục đã sửa.")
+                % kept,
             )
             return redirect("draft", slug, d.pk)
-    return render(request, "drafts/draft_version.html", _context(request, draft=d, error=error), status=400 if error else 200)
+    return render(
+        request,
+        "drafts/draft_version.html",
+        _context(request, draft=d, error=error),
+        status=400 if error else 200,
+    )
 
 
 # Comments ----------------------------------------------------------------------------------------------
@@ -154,9 +162,11 @@ def draft_comments(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
     if request.method == "POST":
         entry = request.POST.get("speaker_request", "")
         try:
-            speaker = SpeakerRequest.objects.filter(
-                congress=congress, pk=int(entry) if entry.isdigit() else -1
-            ).select_related("delegate").first()
+            speaker = (
+                SpeakerRequest.objects.filter(congress=congress, pk=int(entry) if entry.isdigit() else -1)
+                .select_related("delegate")
+                .first()
+            )
             if speaker is None:
                 raise ActionError("speaker_required", _("Chọn lượt phát biểu trong danh sách phát biểu."))
             comment_actions.floor_comment(
@@ -172,7 +182,11 @@ def draft_comments(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
         else:
             messages.success(request, _("Đã ghi ý kiến phát biểu tại hội trường."))
             return redirect("draft_comments", slug, d.pk)
-    comments = Comment.objects.filter(draft=d).select_related("section", "delegate", "speaker_request").order_by("pk")
+    comments = (
+        Comment.objects.filter(draft=d)
+        .select_related("section", "delegate", "speaker_request")
+        .order_by("pk")
+    )
     source = request.GET.get("source", "")
     if source in Comment.Source.values:
         comments = comments.filter(source=source)
@@ -208,7 +222,8 @@ def comments_import(request: HttpRequest, slug: str, draft_id: int) -> HttpRespo
         if report is not None and report.is_ok:
             messages.success(
                 request,
-                _("Đã nhập %(count)s ý kiến từ tệp “%(file)s”.") % {"count": report.created, "file": report.filename},
+                _("Đã nhập %(count)s ý kiến từ tệp “%(file)s”.")
+                % {"count": report.created, "file": report.filename},
             )
             return redirect("draft_comments", slug, d.pk)
     context = _context(
@@ -324,7 +339,9 @@ def synthesis_editor(request: HttpRequest, slug: str, draft_id: int) -> HttpResp
                 messages.success(request, _("Đã lưu nhóm ý kiến."))
             elif op == "approve":
                 motion = synthesis_actions.propose_approval(synthesis, actor)
-                messages.success(request, _("Đã tạo nội dung biểu quyết “%(title)s”.") % {"title": motion.title})
+                messages.success(
+                    request, _("Đã tạo nội dung biểu quyết “%(title)s”.") % {"title": motion.title}
+                )
             else:
                 raise ActionError("bad_op", _("Thao tác không hợp lệ."))
         except ActionError as refused:
@@ -334,7 +351,11 @@ def synthesis_editor(request: HttpRequest, slug: str, draft_id: int) -> HttpResp
             return redirect(reverse("synthesis_editor", args=[slug, d.pk]) + anchor)
     synthesis = Synthesis.objects.filter(draft=d).select_related("motion").first()
     report = report_rows(synthesis) if synthesis else None
-    groups = list(synthesis.groups.select_related("section").order_by("section__order", "-units", "id")) if synthesis else []
+    groups = (
+        list(synthesis.groups.select_related("section").order_by("section__order", "-units", "id"))
+        if synthesis
+        else []
+    )
     context = _context(
         request,
         draft=d,
@@ -372,10 +393,13 @@ def synthesis_export(request: HttpRequest, slug: str, draft_id: int, fmt: str) -
     synthesis = get_object_or_404(Synthesis, draft=d)
     name = f"tong-hop-{request.congress.slug}-{d.pk}"  # type: ignore[attr-defined]
     if fmt == "json":
-        response: HttpResponse = JsonResponse(export_json(synthesis), json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response: HttpResponse = JsonResponse(
+            export_json(synthesis), json_dumps_params={"ensure_ascii": False, "indent": 1}
+        )
     elif fmt == "xlsx":
         response = HttpResponse(
-            export_xlsx(synthesis), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            export_xlsx(synthesis),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
         return HttpResponse(status=404)
@@ -390,7 +414,10 @@ def synthesis_export(request: HttpRequest, slug: str, draft_id: int, fmt: str) -
 @congress_view(_D)
 def my_drafts(request: HttpRequest, slug: str) -> HttpResponse:
     congress = request.congress  # type: ignore[attr-defined]
-    rows = [(d, list(d.current_sections())) for d in DraftDocument.objects.filter(congress=congress).order_by("pk")]
+    rows = [
+        (d, list(d.current_sections()))
+        for d in DraftDocument.objects.filter(congress=congress).order_by("pk")
+    ]
     return render(request, "drafts/phone_drafts.html", {"congress": congress, "rows": rows})
 
 
@@ -415,7 +442,12 @@ def my_section(request: HttpRequest, slug: str, draft_id: int, section_id: int) 
             else:
                 values = {"kind": request.POST.get("kind", ""), "text": request.POST.get("text", "")}
                 comment_actions.delegate_comment(
-                    d, delegate, request.actor, section=section, kind=values["kind"], text=values["text"]  # type: ignore[attr-defined]
+                    d,
+                    delegate,
+                    request.actor,
+                    section=section,
+                    kind=values["kind"],
+                    text=values["text"],  # type: ignore[attr-defined]
                 )
                 messages.success(request, _("Đã gửi ý kiến góp ý. Xin cảm ơn đồng chí."))
         except ActionError as refused:
@@ -456,7 +488,9 @@ def unit_form(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "drafts/unit_form_gone.html", status=404)
     congress = link.congress
     all_drafts = list(DraftDocument.objects.filter(congress=congress).order_by("pk"))
-    chosen = request.POST.get("draft") or request.GET.get("draft") or (str(all_drafts[0].pk) if all_drafts else "")
+    chosen = (
+        request.POST.get("draft") or request.GET.get("draft") or (str(all_drafts[0].pk) if all_drafts else "")
+    )
     d = next((x for x in all_drafts if str(x.pk) == chosen), None)
     error = None
     rows = [{"section": "", "kind": "", "text": ""} for _ in range(FORM_ROWS)]
@@ -464,7 +498,10 @@ def unit_form(request: HttpRequest, token: str) -> HttpResponse:
         rows = [
             {"section": s, "kind": k, "text": t}
             for s, k, t in zip(
-                request.POST.getlist("section"), request.POST.getlist("kind"), request.POST.getlist("text"), strict=False
+                request.POST.getlist("section"),
+                request.POST.getlist("kind"),
+                request.POST.getlist("text"),
+                strict=False,
             )
         ]
         try:
@@ -475,10 +512,13 @@ def unit_form(request: HttpRequest, token: str) -> HttpResponse:
             error = refused
         else:
             messages.success(
-                request, _("Đã gửi %(count)s ý kiến của %(unit)s.") % {"count": len(made), "unit": link.unit_name}
+                request,
+                _("Đã gửi %(count)s ý kiến của %(unit)s.") % {"count": len(made), "unit": link.unit_name},
             )
             return redirect(f"{reverse('unit_form', args=[token])}?draft={d.pk}")
-    sent = Comment.objects.filter(unit_name=link.unit_name, congress=congress, source=Comment.Source.UNIT_FORM)
+    sent = Comment.objects.filter(
+        unit_name=link.unit_name, congress=congress, source=Comment.Source.UNIT_FORM
+    )
     context = {
         "link": link,
         "congress": congress,
@@ -505,4 +545,3 @@ def comment_correct(request: HttpRequest, slug: str, comment_id: int) -> HttpRes
     else:
         messages.success(request, _("Đã sửa nội dung ý kiến; nội dung gốc vẫn được giữ."))
     return redirect(reverse("draft_comments", args=[slug, comment.draft_id]) + f"#c{comment.pk}")
-

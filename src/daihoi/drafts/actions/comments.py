@@ -70,7 +70,8 @@ def current_section(draft: DraftDocument, section: Section | int | str | None) -
     if found is None or found.version != draft.version:
         raise ActionError(
             "unknown_section",
-            _("Mục “%(section)s” không có trong dự thảo “%(draft)s”.") % {"section": section, "draft": draft.title},
+            _("Mục “%(section)s” không có trong dự thảo “%(draft)s”.")
+            % {"section": section, "draft": draft.title},
             field="section",
         )
     return found

@@ -41,7 +41,10 @@ def draft_facts(draft: DraftDocument) -> dict[str, Any]:
 
 def _write_version(draft: DraftDocument, parsed: Any) -> list[Section]:
     parts = Part.objects.bulk_create(
-        [Part(draft=draft, version=draft.version, order=order, title=p.title) for order, p in enumerate(parsed.parts)]
+        [
+            Part(draft=draft, version=draft.version, order=order, title=p.title)
+            for order, p in enumerate(parsed.parts)
+        ]
     )
     part_of = {p.title: p for p in parts}
     return Section.objects.bulk_create(
@@ -67,7 +70,8 @@ def _check(congress: Congress, filename: str, data: bytes) -> Any:
     if len(data) > MAX_FILE_BYTES:
         raise ActionError(
             "file_too_large",
-            _("Tệp “%(file)s” quá giới hạn %(limit)s MB.") % {"file": filename, "limit": MAX_FILE_BYTES >> 20},
+            _("Tệp “%(file)s” quá giới hạn %(limit)s MB.")
+            % {"file": filename, "limit": MAX_FILE_BYTES >> 20},
         )
     parsed = engine.parse_draft(filename, data)
     if not parsed.sections:
@@ -88,12 +92,18 @@ def import_draft(
         Congress.objects.select_for_update().get(pk=congress.pk)
         draft = write_draft(congress, filename=filename, data=data, kind=kind, title=title)
         audit.record(
-            actor=actor.label, action="draft.imported", congress_id=congress.pk, obj=draft, after=draft_facts(draft)
+            actor=actor.label,
+            action="draft.imported",
+            congress_id=congress.pk,
+            obj=draft,
+            after=draft_facts(draft),
         )
     return draft
 
 
-def write_draft(congress: Congress, *, filename: str, data: bytes, kind: str, title: str = "") -> DraftDocument:
+def write_draft(
+    congress: Congress, *, filename: str, data: bytes, kind: str, title: str = ""
+) -> DraftDocument:
     """Parse and store a draft; the caller holds the transaction and writes the audit entry."""
     parsed = _check(congress, filename, data)
     title = " ".join((title or parsed.title or filename).split())[:TITLE_MAX]

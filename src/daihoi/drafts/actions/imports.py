@@ -94,7 +94,9 @@ def _rows(filename: str, data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
                 warnings.simplefilter("ignore")
                 book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as error:  # a damaged file raises many kinds; all mean the same
-            raise _refuse("corrupt_file", _("Không đọc được tệp Excel “%(name)s”.") % {"name": filename}) from error
+            raise _refuse(
+                "corrupt_file", _("Không đọc được tệp Excel “%(name)s”.") % {"name": filename}
+            ) from error
         yield from enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
         book.close()
     elif name.endswith(".csv"):
@@ -115,7 +117,9 @@ def _rows(filename: str, data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
         try:
             document = Document(io.BytesIO(data))
         except Exception as error:  # same as above
-            raise _refuse("corrupt_file", _("Không đọc được tệp Word “%(name)s”.") % {"name": filename}) from error
+            raise _refuse(
+                "corrupt_file", _("Không đọc được tệp Word “%(name)s”.") % {"name": filename}
+            ) from error
         n = 0
         for table in document.tables:
             for row in table.rows:
@@ -124,7 +128,8 @@ def _rows(filename: str, data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
     else:
         raise _refuse(
             "unsupported_format",
-            _("Tệp “%(name)s”: chỉ nhận tệp Excel (.xlsx), CSV (.csv) hoặc Word (.docx).") % {"name": filename},
+            _("Tệp “%(name)s”: chỉ nhận tệp Excel (.xlsx), CSV (.csv) hoặc Word (.docx).")
+            % {"name": filename},
         )
 
 
@@ -167,7 +172,8 @@ def import_comments(draft: DraftDocument, actor: Actor, *, filename: str, data: 
     if len(data) > MAX_FILE_BYTES:
         raise _refuse(
             "file_too_large",
-            _("Tệp “%(name)s” quá giới hạn %(limit)s MB.") % {"name": filename, "limit": MAX_FILE_BYTES >> 20},
+            _("Tệp “%(name)s” quá giới hạn %(limit)s MB.")
+            % {"name": filename, "limit": MAX_FILE_BYTES >> 20},
         )
     report = CommentImportReport(filename)
     columns: dict[int, str] | None = None
@@ -226,7 +232,9 @@ def import_comments(draft: DraftDocument, actor: Actor, *, filename: str, data: 
                 problem(
                     "kind",
                     "bad_kind",
-                    _("Dòng %(row)s: không rõ loại ý kiến “%(kind)s” (tán thành, sửa đổi, bổ sung, bỏ, khác).")
+                    _(
+                        "Dòng %(row)s: không rõ loại ý kiến “%(kind)s” (tán thành, sửa đổi, bổ sung, bỏ, khác)."
+                    )
                     % {"row": number, "kind": row["kind"]},
                 )
         if len(report.problems) == problems:

@@ -66,7 +66,9 @@ def recount(groups: Iterable[Group]) -> None:
     for group in groups:
         members = [
             p.comment
-            for p in Placement.objects.filter(group=group).select_related("comment__section", "comment__delegate")
+            for p in Placement.objects.filter(group=group).select_related(
+                "comment__section", "comment__delegate"
+            )
         ]
         units, names, subunits = engine.count_units([comment_in(c) for c in members])
         group.units, group.unit_names, group.subunits = units, list(names), subunits
@@ -78,7 +80,11 @@ def make_first_draft(draft: DraftDocument, actor: Actor) -> Synthesis:
     with transaction.atomic():
         synthesis, facts = store_first_draft(draft, actor)
         audit.record(
-            actor=actor.label, action="synthesis.first_draft", congress_id=draft.congress_id, obj=synthesis, after=facts
+            actor=actor.label,
+            action="synthesis.first_draft",
+            congress_id=draft.congress_id,
+            obj=synthesis,
+            after=facts,
         )
     return synthesis
 
@@ -87,7 +93,9 @@ def store_first_draft(draft: DraftDocument, actor: Actor) -> tuple[Synthesis, di
     """The engine's first draft stored as groups; the caller holds the transaction and audits."""
     comments = comments_of(draft)
     if not comments:
-        raise ActionError("no_comments", _("Dự thảo “%(draft)s” chưa có ý kiến góp ý nào.") % {"draft": draft.title})
+        raise ActionError(
+            "no_comments", _("Dự thảo “%(draft)s” chưa có ý kiến góp ý nào.") % {"draft": draft.title}
+        )
     sections = list(draft.current_sections().select_related("part"))
     engine_draft = engine.engine_draft(
         draft.title, [(s.key, s.part.title if s.part else "", s.title, s.paragraphs) for s in sections]
@@ -126,7 +134,8 @@ def store_first_draft(draft: DraftDocument, actor: Actor) -> tuple[Synthesis, di
     if len(placements) != len(comments) or len({p.comment.pk for p in placements}) != len(comments):
         raise ActionError(
             "engine_lost_comments",
-            _("Bộ tổng hợp trả về %(got)s ý kiến, dự thảo có %(want)s.") % {"got": len(placements), "want": len(comments)},
+            _("Bộ tổng hợp trả về %(got)s ý kiến, dự thảo có %(want)s.")
+            % {"got": len(placements), "want": len(comments)},
         )
     Placement.objects.bulk_create(placements)
     return synthesis, {"comments": len(comments), "groups": len(groups), "agreements": len(result.agreements)}
@@ -202,7 +211,9 @@ def move_comment(
             target = Group.objects.create(
                 synthesis=synthesis,
                 section=section,
-                kind=placement.comment.kind if placement.comment.kind in Kind.values and placement.comment.kind != Kind.AGREE else Kind.OTHER,
+                kind=placement.comment.kind
+                if placement.comment.kind in Kind.values and placement.comment.kind != Kind.AGREE
+                else Kind.OTHER,
                 summary=placement.comment.text,
             )
         if source is not None and source.pk == target.pk:
@@ -234,7 +245,9 @@ def merge_groups(synthesis: Synthesis, actor: Actor, *, group_ids: Sequence[int 
     return into
 
 
-def split_group(synthesis: Synthesis, actor: Actor, *, group_id: int | str, comment_ids: Sequence[int]) -> Group:
+def split_group(
+    synthesis: Synthesis, actor: Actor, *, group_id: int | str, comment_ids: Sequence[int]
+) -> Group:
     """Take some comments out of a group into a new group of the same section and kind."""
     with transaction.atomic():
         synthesis = _lock(synthesis)
@@ -275,7 +288,9 @@ def edit_group(
             if not summary:
                 raise ActionError("summary_required", _("Cần nhập nội dung tổng hợp của nhóm."))
             if len(summary) > SUMMARY_MAX:
-                raise ActionError("text_too_long", _("Nội dung tổng hợp quá %(max)s ký tự.") % {"max": SUMMARY_MAX})
+                raise ActionError(
+                    "text_too_long", _("Nội dung tổng hợp quá %(max)s ký tự.") % {"max": SUMMARY_MAX}
+                )
             group.summary = summary
         if status is not None:
             if status not in Group.Status.values:
@@ -283,7 +298,9 @@ def edit_group(
             group.status = status
         if response is not None:
             if len(response) > RESPONSE_MAX:
-                raise ActionError("text_too_long", _("Ý kiến giải trình quá %(max)s ký tự.") % {"max": RESPONSE_MAX})
+                raise ActionError(
+                    "text_too_long", _("Ý kiến giải trình quá %(max)s ký tự.") % {"max": RESPONSE_MAX}
+                )
             group.response = response.strip()
         if kind is not None:
             if kind not in Kind.values or kind == Kind.AGREE:
@@ -316,7 +333,8 @@ def propose_approval(synthesis: Synthesis, actor: Actor) -> Any:
         motion = create_motion(
             synthesis.draft.congress,
             actor=actor,
-            title=_("Thông qua Báo cáo tổng hợp ý kiến góp ý vào %(draft)s") % {"draft": synthesis.draft.title},
+            title=_("Thông qua Báo cáo tổng hợp ý kiến góp ý vào %(draft)s")
+            % {"draft": synthesis.draft.title},
             kind=Motion.Kind.OTHER,
             payload={"synthesis": synthesis.pk, "draft": synthesis.draft_id},
         )

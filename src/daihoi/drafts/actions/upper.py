@@ -78,9 +78,7 @@ def read_json(filename: str, data: bytes, report: UpperImportReport, sections: s
     except ActionError as refused:
         _problem(report, filename, refused.params.get("line"), refused.code, refused.message)
         return []
-    points = [
-        Point(c.unit, c.section or "", "", c.kind or "", c.text, c.weight_units) for c in incoming
-    ]
+    points = [Point(c.unit, c.section or "", "", c.kind or "", c.text, c.weight_units) for c in incoming]
     # The engine's reader leaves the plain agreements out; they arrive as one weighted agreement.
     doc = json.loads(data.decode("utf-8-sig"))
     agreeing = doc.get("agreement_units") or 0
@@ -103,7 +101,13 @@ def read_xlsx(filename: str, data: bytes, report: UpperImportReport) -> list[Poi
         rows = list(book.worksheets[0].iter_rows(values_only=True))
         book.close()
     except Exception:  # a damaged file raises many kinds; all mean the same
-        _problem(report, filename, None, "corrupt_file", _("Không đọc được tệp Excel “%(file)s”.") % {"file": filename})
+        _problem(
+            report,
+            filename,
+            None,
+            "corrupt_file",
+            _("Không đọc được tệp Excel “%(file)s”.") % {"file": filename},
+        )
         return []
     if not rows or tuple(str(c or "") for c in rows[0][: len(XLSX_COLUMNS)]) != XLSX_COLUMNS:
         _problem(report, filename, 1, "bad_format", _("Tệp “%(file)s”: dòng 1 phải là các cột %(columns)s.")
@@ -122,7 +126,9 @@ def read_xlsx(filename: str, data: bytes, report: UpperImportReport) -> list[Poi
             _problem(report, filename, number, "bad_point", _("Tệp “%(file)s”, dòng %(row)s: thiếu nội dung, đơn vị, "
                      "số đơn vị hoặc loại ý kiến hợp lệ.") % {"file": filename, "row": number})  # fmt: skip
             continue
-        points.append(Point(unit, str(row.get("section") or ""), str(row.get("title") or ""), kind, summary, units))
+        points.append(
+            Point(unit, str(row.get("section") or ""), str(row.get("title") or ""), kind, summary, units)
+        )
     return points
 
 
