@@ -211,7 +211,7 @@ def _comments(
                     Comment.Source.UNIT_FORM if rng.random() < 0.5 else Comment.Source.FILE)  # fmt: skip
             if senders and rng.random() < 0.3:  # the same unit resends its comment
                 add(sayings[0], kind, index, senders[0], None, Comment.Source.FILE)
-            for delegate in rng.sample(delegates, min(len(delegates), rng.randint(0, 2))):
+            for delegate in rng.sample(delegates, min(len(delegates), rng.randint(1, 3))):
                 add(_fold(sayings[-1]) if rng.random() < 0.3 else sayings[-1], kind, index, None, delegate,
                     Comment.Source.PHONE)  # fmt: skip
     for unit in rng.sample(units, min(len(units), agreements)):
@@ -260,11 +260,11 @@ def load_demo_drafts(congress: Congress) -> list[DraftDocument]:
         congress, filename="du-thao-quan.md", data=district_md, kind=DraftDocument.DraftKind.UPPER_DRAFT
     )
     Comment.objects.bulk_create(
-        _comments(report, POINTS, units, rng, per_point=(3, 9), delegates=delegates, agreements=12)
-        + _comments(upper, DISTRICT_POINTS, units, rng, per_point=(2, 7), delegates=delegates, agreements=8)
+        _comments(report, POINTS, units, rng, per_point=(5, 12), delegates=delegates, agreements=12)
+        + _comments(upper, DISTRICT_POINTS, units, rng, per_point=(3, 9), delegates=delegates, agreements=8)
     )
     # The ward synthesizes the district's draft and sends it up; the district imports it with 3 others.
-    synthesis, _facts = store_first_draft(upper, SYSTEM)
+    synthesis, _facts = store_first_draft(upper, SYSTEM, lexical=True)  # fast; "make again" uses the model
     district = _district_congress()
     district_draft = document_actions.write_draft(
         district, filename="du-thao-quan.md", data=district_md, kind=DraftDocument.DraftKind.OWN_REPORT

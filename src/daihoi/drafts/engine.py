@@ -100,7 +100,11 @@ def engine_draft(title: str, sections: Iterable[tuple[str, str, str, Sequence[st
     )
 
 
-def synthesize(draft: Any, comments: Sequence[Any]) -> Any:
+def synthesize(draft: Any, comments: Sequence[Any], *, lexical: bool = False) -> Any:
+    """The engine's first draft; `lexical` leaves the embedding model out (the demo's seeding, where a
+    model load would cost seconds on every load)."""
+    if lexical:
+        return _engine().synthesize(draft, comments, use_default_embedder=False)
     return _engine().synthesize(draft, comments)
 
 

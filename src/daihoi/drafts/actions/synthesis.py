@@ -89,7 +89,9 @@ def make_first_draft(draft: DraftDocument, actor: Actor) -> Synthesis:
     return synthesis
 
 
-def store_first_draft(draft: DraftDocument, actor: Actor) -> tuple[Synthesis, dict[str, int]]:
+def store_first_draft(
+    draft: DraftDocument, actor: Actor, *, lexical: bool = False
+) -> tuple[Synthesis, dict[str, int]]:
     """The engine's first draft stored as groups; the caller holds the transaction and audits."""
     comments = comments_of(draft)
     if not comments:
@@ -100,7 +102,7 @@ def store_first_draft(draft: DraftDocument, actor: Actor) -> tuple[Synthesis, di
     engine_draft = engine.engine_draft(
         draft.title, [(s.key, s.part.title if s.part else "", s.title, s.paragraphs) for s in sections]
     )
-    result = engine.synthesize(engine_draft, [comment_in(c) for c in comments])
+    result = engine.synthesize(engine_draft, [comment_in(c) for c in comments], lexical=lexical)
     by_id = {engine_id(c): c for c in comments}
     by_key = {s.key: s for s in sections}
     draft = DraftDocument.objects.select_for_update().get(pk=draft.pk)
