@@ -3,7 +3,6 @@ into another group and merges two groups; the counts on the editor and on the re
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from daihoi.drafts.models import Comment, DraftDocument
 from tests.drafts.helpers import make_draft
 from tests.factories import PASSWORD, make_congress, make_staff
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "vi-VN", "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "vi-VN"}
 
@@ -25,12 +23,6 @@ BUSINESS = "Bổ sung số hộ kinh doanh chuyển lên doanh nghiệp trong nh
 FAMILIES = "Đề nghị đánh giá thực chất danh hiệu gia đình văn hóa, tránh chạy theo số lượng."
 ELDERLY = "Bổ sung kết quả chăm sóc người cao tuổi neo đơn, không nơi nương tựa."
 MINE = "Cần nêu rõ tiêu chí bình xét để danh hiệu không hình thức."
-
-
-def _screenshot(page: Page, name: str) -> None:
-    if os.environ.get("DAIHOI_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / name), full_page=False)
 
 
 def _group_of(page: Page, text: str):
@@ -42,12 +34,6 @@ def _pdf_text(page: Page, url: str, tmp_path: Path) -> str:
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(response.body())
-    if os.environ.get("DAIHOI_SCREENSHOTS") == "1":
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-             str(SCREENSHOTS / "drafts-report-pdf")],
-            check=True,
-        )  # fmt: skip
     out = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True, text=True)
     return " ".join(out.stdout.split())
 
@@ -88,7 +74,6 @@ def test_delegate_comments_from_a_phone_and_the_secretariat_moves_and_merges_wit
     phone.click("[data-action=comment]")
     expect(phone.locator(".mine li")).to_have_text("Sửa đổi: " + MINE)
     expect(phone.locator("textarea[name=note]")).to_have_value("Hỏi thêm về tiêu chí")
-    _screenshot(phone, "drafts-phone-section.png")
 
     # The secretariat makes the first draft of the synthesis.
     desk = browser.new_context(**DESKTOP).new_page()
@@ -130,13 +115,12 @@ def test_delegate_comments_from_a_phone_and_the_secretariat_moves_and_merges_wit
     expect(merged).to_have_attribute("data-units", "3")
     expect(merged.locator("[data-field=units]")).to_have_text("3 đơn vị")
     expect(desk.locator(f"article[data-group='{elderly_id}']")).to_have_count(0)
-    _screenshot(desk, "drafts-synthesis-editor.png")
 
     # The report follows: the merged point is raised by 3 units, which are named.
     text = _pdf_text(
         desk, server_url + reverse("synthesis_report", args=[congress.slug, draft.pk, "pdf"]), tmp_path
     )
     assert "BÁO CÁO TỔNG HỢP Ý KIẾN GÓP Ý" in text
-    assert "3 đơn vị Chi bộ khu phố 1, Chi bộ khu phố 3, Đại biểu số 1" in text
-    assert "2 đơn vị Chi bộ khu phố 1, Chi bộ khu phố 2" in text
+    assert "3 đơn vị: Chi bộ khu phố 1, Chi bộ khu phố 3, Đại biểu số 1." in text
+    assert "2 đơn vị: Chi bộ khu phố 1, Chi bộ khu phố 2." in text
     assert DraftDocument.objects.get(pk=draft.pk).synthesis.groups.count() == 2

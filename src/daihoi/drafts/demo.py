@@ -159,7 +159,7 @@ def _markdown(title: str, sections: tuple[tuple[str, str, str], ...] | tuple[tup
         else:
             heading, body = row[0], row[1]
         lines += [f"## {heading}", ""]
-        lines += [sentence.strip() + "." for sentence in body.split(". ") if sentence.strip(".")]
+        lines += [sentence.strip().rstrip(".") + "." for sentence in body.split(". ") if sentence.strip(".")]
         lines.append("")
     return "\n".join(lines).encode("utf-8")
 

@@ -101,7 +101,7 @@ def report_rows(synthesis: Synthesis) -> Report:
 def report_document(synthesis: Synthesis) -> Any:
     """The report as a `daihoi.voting.documents.Document`: header, then each section's points with the
     number of units and which units, then the agreements counted."""
-    from daihoi.voting.documents import Document, Para, Table, Title, congress_line, header
+    from daihoi.voting.documents import Document, Para, Title, congress_line, header
 
     report = report_rows(synthesis)
     congress = synthesis.draft.congress
@@ -121,27 +121,19 @@ def report_document(synthesis: Synthesis) -> Any:
     ]
     for rs in report.sections:
         blocks.append(Para(rs.section.title if rs.section else _("Ý kiến chung"), bold=True, indent=False))
-        rows = []
         for n, point in enumerate(rs.points, start=1):
-            handled = point.group.get_status_display()
-            if point.group.response:
-                handled = f"{handled}: {point.group.response}"
-            rows.append(
-                (
-                    str(n),
-                    point.group.summary,
-                    f"{point.units_text}\n{', '.join(point.group.unit_names)}",
-                    handled,
+            blocks.append(Para(f"{n}. {point.group.summary}"))
+            blocks.append(
+                Para(
+                    _("Số đơn vị góp ý: %(units)s: %(names)s.")
+                    % {"units": point.units_text, "names": ", ".join(point.group.unit_names)}
                 )
             )
-        blocks.append(
-            Table(
-                (_("TT"), _("Nội dung ý kiến"), _("Số đơn vị, đơn vị góp ý"), _("Tiếp thu, giải trình")),
-                tuple(rows),
-                numeric=frozenset({0}),
-                widths=(1, 8, 5, 5),
-            )
-        )
+            if point.group.status != Group.Status.OPEN:
+                handled = str(point.group.get_status_display())
+                if point.group.response:
+                    handled = f"{handled} – {point.group.response}"
+                blocks.append(Para(_("Đoàn Thư ký: %(handled)s.") % {"handled": handled}))
     blocks.append(Para(_("Ý kiến tán thành"), bold=True, indent=False))
     blocks.append(
         Para(
