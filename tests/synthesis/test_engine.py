@@ -10,6 +10,7 @@ from daihoi.synthesis import (
     is_plain_agreement,
     synthesize,
 )
+from daihoi.synthesis.text import clean_wording
 
 
 def C(cid, unit, text, section=None, kind=None, **kw):
@@ -126,3 +127,31 @@ def test_duplicate_ids_are_refused(draft):
     with pytest.raises(SynthesisError) as e:
         synthesize(draft, [C("c1", "u", "x"), C("c1", "v", "y")], use_default_embedder=False)
     assert e.value.code == "duplicate_comment"
+
+
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [
+        (
+            "Tại mục 1, phần thứ nhất, bổ sung đánh giá việc hỗ trợ hộ kinh doanh",
+            "Bổ sung đánh giá việc hỗ trợ hộ kinh doanh",
+        ),
+        ("Kính đề nghị BCH Đảng bộ phường xem xét: đề nghị bổ sung số liệu", "Đề nghị bổ sung số liệu"),
+        ("Thống nhất với dự thảo, tuy nhiên đề nghị  điều chỉnh chỉ tiêu", "Đề nghị điều chỉnh chỉ tiêu"),
+        ("Góp ý: theo chúng tôi, cần nhân rộng mô hình", "Cần nhân rộng mô hình"),
+        ("Mục tiêu tổng quát nên viết ngắn gọn", "Mục tiêu tổng quát nên viết ngắn gọn"),
+        ("Phần nguyên nhân chủ quan cần chỉ rõ", "Phần nguyên nhân chủ quan cần chỉ rõ"),
+    ],
+)
+def test_the_summary_drops_openings_that_carry_no_content(text, summary):
+    assert clean_wording(text) == summary
+
+
+def test_the_summary_prefers_a_wording_with_diacritics_and_without_abbreviations(draft, fake):
+    comments = [
+        C("a", "u1", "de nghi bo sung giai phap bao dam an ninh trat tu o khu dan cu", "s03"),
+        C("b", "u2", "Đề nghị bổ sung giải pháp bảo đảm ANTT ở khu dân cư", "s03"),
+        C("c", "u3", "Góp ý: đề nghị bổ sung giải pháp bảo đảm an ninh trật tự ở khu dân cư", "s03"),
+    ]
+    (group,) = synthesize(draft, comments, embedder=fake).groups()
+    assert group.summary == "Đề nghị bổ sung giải pháp bảo đảm an ninh trật tự ở khu dân cư"

@@ -80,8 +80,9 @@ def read_comments(path: str, draft: Draft) -> list[CommentIn]:
     seen: set[str] = set()
     header_seen = False
     try:
+        end = 0
         for row in reader:
-            line = reader.line_num
+            line, end = end + 1, reader.line_num  # a quoted field may span lines: name the row's first
             if not row or not any(c.strip() for c in row):
                 continue
             if not header_seen:
@@ -115,7 +116,7 @@ def read_comments(path: str, draft: Draft) -> list[CommentIn]:
                 )
             out.append(CommentIn(id=cid, unit=unit, text=body, section=section or None, kind=kind or None))
     except csv.Error as e:
-        _fail(SynthesisError("bad_csv", source=path, line=reader.line_num, reason=str(e)))
+        _fail(SynthesisError("bad_csv", source=path, line=end + 1, reason=str(e)))
     if not header_seen:
         _fail(SynthesisError("bad_header", source=path, line=1, expected=",".join(HEADER), found=""))
     return out

@@ -9,20 +9,34 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from daihoi.synthesis.embed import Embedder, Matrix, default_embedder
 from daihoi.synthesis.model import KINDS, CommentIn, Draft, Group, Synthesis, SynthesisError, count_units
-from daihoi.synthesis.text import _COMPOUND_RE, Key, conflicts, features, fold, has_diacritics, make_key, nfc
+from daihoi.synthesis.text import (
+    Key,
+    clean_wording,
+    conflicts,
+    expand_abbreviations,
+    features,
+    fold,
+    has_abbreviation,
+    has_diacritics,
+    join_compounds,
+    make_key,
+    nfc,
+    roman,
+)
 
-# Tuned on tests/synthesis/data (bench/synthesis_quality.py).
+# Tuned on tests/synthesis/data (bench/synthesis_quality.py): TF-IDF cosines of folded words and bigrams,
+# mixed with rescaled e5 cosines when an embedder is used. Average linkage: two groups merge when the mean
+# similarity between their comments reaches the threshold, and none of their comments conflict.
 LEXICAL_WEIGHT = 0.7
-MERGE_THRESHOLD = 0.34  # average combined similarity between two groups for them to merge
-EDGE_THRESHOLD = 0.30  # pairs below this are never considered
-EMBED_LIMIT = 4000  # distinct comment texts embedded at most; above it the grouping is lexical only
+MERGE_THRESHOLD = {True: 0.2, False: 0.16}  # with embeddings / lexical only
+EMBED_LIMIT = 1000  # distinct comment texts embedded at most; above it the grouping is lexical only
 
 _AGREE = re.compile(r"\b(thong nhat|nhat tri|tan thanh|dong y|dong tinh|hoan toan ung ho|ung ho)\b")
 _PROPOSAL = re.compile(
@@ -34,10 +48,12 @@ _REMOVE = re.compile(
     r"\b(loai bo|luoc bo|xoa bo|xoa|bai bo|bo di|bo (cum|cau|doan|chi tieu|tu|noi dung|y))\b"
 )
 _REMOVE_WORD = re.compile(r"\bbỏ\b")
-_ADD = re.compile(r"\b(bo_sung|them|them_vao|dua vao|dua them)\b")
+_ADD = re.compile(r"\b(bo_sung|them_vao|dua vao|dua them|viet them|(can|nen|co) them)\b")
+_KEEP = re.compile(r"\b(khong nen bo|khong bo|giu nguyen|giu lai)\b")
 _AMEND = re.compile(
     r"\b(sua|thay|dieu chinh|viet lai|chinh sua|lam ro|cu the hoa|dien dat|tang|giam|nang|ha|danh gia lai|"
-    r"sap xep lai|gop|tach)\b"
+    r"sap xep lai|gop|tach|danh gia|neu ro|chi ro|ro hon|cu the hon|nen dat|nen la|cho_phep|cam|sap nhap|"
+    r"rut gon|co dong|doi chieu|ra soat|kiem tra lai)\b"
 )
 
 
@@ -46,13 +62,12 @@ class _Item:
     index: int
     comment: CommentIn
     key: Key
-    feats: dict[str, float]
 
 
 def is_plain_agreement(text: str) -> bool:
     """ "Thống nhất cao với dự thảo", "Tán thành…", "Nhất trí…" with no proposal in them."""
     folded = _AGREE_FILLER.sub(" ", fold(nfc(text)))
-    folded = _COMPOUND_RE.sub(lambda m: m.group(1).replace(" ", "_"), folded)
+    folded = join_compounds(folded)
     if not _AGREE.search(folded):
         return False
     rest = _AGREE.sub(" ", folded)
@@ -62,8 +77,10 @@ def is_plain_agreement(text: str) -> bool:
 
 
 def infer_kind(text: str) -> str:
-    folded = _COMPOUND_RE.sub(lambda m: m.group(1).replace(" ", "_"), fold(nfc(text)))
-    remove = bool(_REMOVE.search(folded) or _REMOVE_WORD.search(nfc(text).lower()))
+    folded = join_compounds(fold(nfc(text)))
+    remove = bool(_REMOVE.search(folded) or _REMOVE_WORD.search(nfc(text).lower())) and not _KEEP.search(
+        folded
+    )
     add = bool(_ADD.search(folded))
     if remove and add:
         return "amend"
@@ -101,17 +118,22 @@ def _tfidf(docs: list[list[str]], df: Counter[str], n_docs: int) -> list[dict[st
 
 
 class _Space:
-    """Dense rows over the features shared by at least two documents (the others never match)."""
+    """Dense rows over a local vocabulary (the features of the rows at hand that at least two documents
+    share: the others never match), so that memory follows a section, not the whole set."""
 
     def __init__(self, vecs: list[dict[str, float]], df: Counter[str]) -> None:
-        self.vocab = {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= 2))}
+        self.shared = {f for f, n in df.items() if n >= 2}
         self.vecs = vecs
 
-    def rows(self, indices: Sequence[int]) -> Matrix:
-        m = np.zeros((len(indices), max(1, len(self.vocab))), dtype=np.float32)
+    def vocab(self, indices: Iterable[int]) -> dict[str, int]:
+        feats = sorted({f for i in indices for f in self.vecs[i] if f in self.shared})
+        return {f: j for j, f in enumerate(feats)}
+
+    def rows(self, indices: Sequence[int], vocab: dict[str, int]) -> Matrix:
+        m = np.zeros((len(indices), max(1, len(vocab))), dtype=np.float32)
         for r, i in enumerate(indices):
             for f, w in self.vecs[i].items():
-                j = self.vocab.get(f)
+                j = vocab.get(f)
                 if j is not None:
                     m[r, j] = w
         return m
@@ -143,7 +165,7 @@ def synthesize(
             kind_of[c.id] = "agree"
             continue
         kind_of[c.id] = c.kind or infer_kind(c.text)
-        items.append(_Item(len(items), c, make_key(c.text), {}))
+        items.append(_Item(len(items), c, make_key(c.text)))
 
     # TF-IDF over the comments and the sections' texts together
     sec_feats = []
@@ -163,8 +185,6 @@ def synthesize(
     floor = 0.0
     texts = sorted({nfc(it.comment.text).strip() for it in items})
     if embedder is not None and 0 < len(texts) <= EMBED_LIMIT:
-        from daihoi.synthesis.text import expand_abbreviations
-
         row_of = {t: i for i, t in enumerate(texts)}
         mat = embedder.embed([expand_abbreviations(t) for t in texts])
         emb = mat[[row_of[nfc(it.comment.text).strip()] for it in items]]
@@ -180,7 +200,8 @@ def synthesize(
         members = [it for it in items if section_of[it.comment.id] == s.id]
         groups = _group(s.id, members, space, emb, floor, kind_of)
         out.append((s.id, tuple(groups)))
-    agreement_units = count_units(c for c in comments if c.id in set(agreements))[0]
+    agreed = set(agreements)
+    agreement_units = count_units(c for c in comments if c.id in agreed)[0]
     return Synthesis(
         sections=tuple(out),
         agreements=tuple(agreements),
@@ -194,9 +215,25 @@ def _section_number(title: str) -> str | None:
     m = re.match(r"^\s*([0-9]+|[IVX]+)[.)]", title)
     if not m:
         return None
-    from daihoi.synthesis.text import _roman
+    return roman(m.group(1).lower())
 
-    return _roman(m.group(1).lower())
+
+def _allowed_sections(draft: Draft, key: Key) -> list[bool]:
+    """Sections a comment names ("mục 3", "phần thứ hai, mục 1"); all of them when it names none that exist."""
+    parts = {p.title: n for n, p in enumerate(draft.parts, start=1)}
+    muc = {n for kind, n in key.refs if kind in ("muc", "tieu muc")}
+    phan = {n for kind, n in key.refs if kind == "phan"}
+    allowed = [True] * len(draft.sections)
+    labels = (
+        [str(parts.get(s.part, 0)) for s in draft.sections],
+        [_section_number(s.title) or "" for s in draft.sections],
+    )
+    for wanted, values in zip((phan, muc), labels, strict=True):
+        if wanted:
+            narrowed = [ok and v in wanted for ok, v in zip(allowed, values, strict=True)]
+            if any(narrowed):
+                allowed = narrowed
+    return allowed
 
 
 def _assign_sections(
@@ -208,45 +245,47 @@ def _assign_sections(
     emb_sec: Matrix | None,
     floor: float,
 ) -> dict[str, str]:
-    section_of = {it.comment.id: it.comment.section for it in items if it.comment.section}
+    """Given sections kept; the others go where their nearest given comments and the section's own text are."""
+    section_of: dict[str, str] = {it.comment.id: it.comment.section for it in items if it.comment.section}
     todo = [it for it in items if not it.comment.section]
     if not todo:
-        return dict(section_of)
+        return section_of
     ids = [s.id for s in draft.sections]
-    numbers = [_section_number(s.title) for s in draft.sections]
-    sec_rows = space.rows(range(n_items, n_items + len(ids)))
-    known = [it for it in items if it.comment.section]
-    known_rows = space.rows([it.index for it in known])
-    known_sec = np.array([ids.index(it.comment.section or "") for it in known], dtype=np.int64)
-    for start in range(0, len(todo), 512):
-        chunk = todo[start : start + 512]
-        rows = space.rows([it.index for it in chunk])
-        score = rows @ sec_rows.T * 0.6
-        if len(known):
-            sims = rows @ known_rows.T
-            if emb is not None:
-                e = _rescale(emb[[it.index for it in chunk]] @ emb[[it.index for it in known]].T, floor)
-                sims = LEXICAL_WEIGHT * sims + (1 - LEXICAL_WEIGHT) * e
-            best = np.zeros((len(chunk), len(ids)), dtype=np.float32)
-            for s in range(len(ids)):
-                cols = known_sec == s
-                if cols.any():
-                    col = sims[:, cols]
-                    top = np.sort(col, axis=1)[:, -3:]
-                    best[:, s] = top[:, -1] * 0.7 + top.mean(axis=1) * 0.3
-            score = score + best
-        if emb is not None and emb_sec is not None:
-            score = score + 0.4 * _rescale(emb[[it.index for it in chunk]] @ emb_sec.T, floor)
-        for r, it in enumerate(chunk):
-            allowed = np.ones(len(ids), dtype=bool)
-            mentioned = {n for kind, n in it.key.refs if kind in ("muc", "tieu muc")}
-            if mentioned:
-                hit = np.array([num in mentioned for num in numbers], dtype=bool)
-                if hit.any():
-                    allowed = hit
-            s_row = np.where(allowed, score[r], -1.0)
-            section_of[it.comment.id] = ids[int(np.argmax(s_row))]
-    return dict(section_of)
+    score = np.zeros((len(todo), len(ids)), dtype=np.float32)
+    todo_idx = [it.index for it in todo]
+    for s, sid in enumerate(ids):
+        seen: set[tuple[object, ...]] = set()
+        known = []
+        for it in items:
+            if it.comment.section == sid and _dedupe_key(it) not in seen:
+                seen.add(_dedupe_key(it))
+                known.append(it.index)
+        vocab = space.vocab([*known, n_items + s])
+        doc = space.rows([n_items + s], vocab)
+        known_rows = space.rows(known, vocab) if known else None
+        for start in range(0, len(todo), 512):
+            chunk = todo_idx[start : start + 512]
+            rows = space.rows(chunk, vocab)
+            col = (rows @ doc.T)[:, 0] * 0.6
+            if known_rows is not None:
+                sims = rows @ known_rows.T
+                if emb is not None:
+                    sims = LEXICAL_WEIGHT * sims + (1 - LEXICAL_WEIGHT) * _rescale(
+                        emb[chunk] @ emb[known].T, floor
+                    )
+                top = np.sort(sims, axis=1)[:, -3:]
+                col = col + top[:, -1] * 0.7 + top.mean(axis=1) * 0.3
+            score[start : start + len(chunk), s] += col
+    if emb is not None and emb_sec is not None:
+        score += 0.4 * _rescale(emb[todo_idx] @ emb_sec.T, floor)
+    for r, it in enumerate(todo):
+        allowed = np.array(_allowed_sections(draft, it.key), dtype=bool)
+        section_of[it.comment.id] = ids[int(np.argmax(np.where(allowed, score[r], -1.0)))]
+    return section_of
+
+
+def _dedupe_key(it: _Item) -> tuple[object, ...]:
+    return (it.key.tokens, it.key.numbers, it.key.directions, it.key.refs)
 
 
 def _group(
@@ -262,17 +301,16 @@ def _group(
     # identical keys are one point before anything else
     uniq: dict[tuple[object, ...], list[_Item]] = {}
     for it in members:
-        k = (it.key.tokens, it.key.numbers, it.key.directions)
-        uniq.setdefault(k, []).append(it)
+        uniq.setdefault(_dedupe_key(it), []).append(it)
     reps = [v[0] for v in uniq.values()]
     bundles = list(uniq.values())
     n = len(reps)
-    sim = space.rows([r.index for r in reps])
+    sim = space.rows([r.index for r in reps], space.vocab(r.index for r in reps))
     s_mat = sim @ sim.T
     if emb is not None:
         e = emb[[r.index for r in reps]]
         s_mat = LEXICAL_WEIGHT * s_mat + (1 - LEXICAL_WEIGHT) * _rescale(e @ e.T, floor)
-    signed = [bool(r.key.numbers or r.key.directions) for r in reps]
+    signed = [bool(r.key.numbers or r.key.directions or r.key.refs) for r in reps]
     kinds = [kind_of[r.comment.id] for r in reps]
 
     parent = list(range(n))
@@ -293,19 +331,23 @@ def _group(
                     return True
         return False
 
+    threshold = MERGE_THRESHOLD[emb is not None]
     iu, ju = np.triu_indices(n, k=1)
     vals = s_mat[iu, ju]
-    keep = vals >= EDGE_THRESHOLD
+    keep = vals >= threshold * 0.8
     iu, ju, vals = iu[keep], ju[keep], vals[keep]
     order = np.lexsort((ju, iu, -vals))
+    refused: set[tuple[int, int, int, int]] = set()  # pairs of groups already refused, as they were
     for e in order:
         a, b = find(int(iu[e])), find(int(ju[e]))
         if a == b:
             continue
         ca, cb = clusters[a], clusters[b]
-        if float(s_mat[np.ix_(ca, cb)].mean()) < MERGE_THRESHOLD:
+        seen = (min(a, b), max(a, b), len(clusters[min(a, b)]), len(clusters[max(a, b)]))
+        if seen in refused:
             continue
-        if clash(ca, cb):
+        if float(s_mat[np.ix_(ca, cb)].mean()) < threshold or clash(ca, cb):
+            refused.add(seen)
             continue
         lo, hi = min(a, b), max(a, b)
         parent[hi] = lo
@@ -318,15 +360,18 @@ def _group(
         its.sort(key=lambda it: it.index)
         units, names, subunits = count_units(it.comment for it in its)
         sub = s_mat[np.ix_(idx, idx)].mean(axis=1) if len(idx) > 1 else np.ones(1, dtype=np.float32)
-        best = max(
-            range(len(idx)),
-            key=lambda r: (
-                has_diacritics(reps[idx[r]].comment.text),
-                round(float(sub[r]) + 0.02 * len(bundles[idx[r]]), 4),
-                -reps[idx[r]].index,
+        # the wording: a central comment, written out (diacritics, no abbreviations), the earliest on ties
+        candidates = [(r, it) for r in range(len(idx)) for it in bundles[idx[r]]]
+        _, chosen = max(
+            candidates,
+            key=lambda c: (
+                has_diacritics(c[1].comment.text),
+                not has_abbreviation(c[1].comment.text),
+                round(float(sub[c[0]]) + 0.02 * len(bundles[idx[c[0]]]), 4),
+                -c[1].index,
             ),
         )
-        summary = " ".join(nfc(reps[idx[best]].comment.text).split())
+        summary = clean_wording(chosen.comment.text)
         kind_votes = Counter(kind_of[it.comment.id] for it in its)
         kind = max(kind_votes, key=lambda k: (kind_votes[k], -KINDS.index(k)))
         group = Group(

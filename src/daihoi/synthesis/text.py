@@ -100,6 +100,34 @@ def has_diacritics(text: str) -> bool:
     return any(ord(c) > 127 and c.isalpha() for c in text)
 
 
+def has_abbreviation(text: str) -> bool:
+    """An all-capital token that the dictionary expands (KT-XH, ANTT): a summary reads better without."""
+    return any(
+        span.isupper() and re.sub(r"[^a-z]", "", fold(span)) in ABBREVIATIONS
+        for span in _ABBR_SPAN.findall(text)
+    )
+
+
+# Openings that carry no content: who speaks, where in the draft, an agreement before the proposal.
+_OPENING = re.compile(
+    r"^\s*(?:(?:ý kiến|góp ý|theo chúng tôi|chi bộ đề nghị|kính đề nghị[^:]{0,60}:|"
+    r"(?:tại\s+)?(?:mục|phần)\s+(?:thứ\s+)?{n}(?:[ ,]+(?:phần|mục)\s+(?:thứ\s+)?{n})?|"
+    r"(?:cơ bản\s+)?(?:thống nhất|nhất trí|tán thành)(?: cao)?(?: với dự thảo)?[,;]?\s*(?:tuy nhiên|nhưng)?)"
+    r"\s*[:,;.]?\s*)+".replace("{n}", r"(?:\d+|[IVXivx]+|nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\b"),
+    re.IGNORECASE,
+)
+
+
+def clean_wording(text: str) -> str:
+    """A comment as a summary: whitespace normalised, content-free openings dropped, first letter capital."""
+    text = " ".join(nfc(text).split())
+    m = _OPENING.match(text)
+    rest = text[m.end() :] if m else text
+    if len(rest) < 8:  # nothing but an opening: keep the comment as it was
+        rest = text
+    return rest[:1].upper() + rest[1:]
+
+
 def expand_abbreviations(text: str) -> str:
     """Text with known abbreviations (any case, with or without hyphens) replaced by their words."""
 
@@ -185,8 +213,17 @@ _COMPOUNDS = [
     "trao tang",
     "tang qua",
     "bo mat",
+    "bo cuc",
     "khong chi",
 ]
+
+
+def join_compounds(folded: str) -> str:
+    """Folded text with look-alike compounds joined ('ha tang' -> 'ha_tang'), so 'hạ tầng' is not 'hạ'."""
+    folded = re.sub(r"\bbo sung\b", "bo_sung", folded)  # first: 'cần bổ sung' is not 'cán bộ' + 'sung'
+    return _COMPOUND_RE.sub(lambda m: m.group(1).replace(" ", "_"), folded)
+
+
 _COMPOUND_RE = re.compile(
     r"\b(" + "|".join(re.escape(c) for c in sorted(_COMPOUNDS, key=len, reverse=True)) + r")\b"
 )
@@ -225,20 +262,27 @@ _DIRECTIONS: dict[str, str] = {
     "giu": "keep",
     "giu nguyen": "keep",
     "giu lai": "keep",
-    "duy tri": "keep",
+    "sap nhap": "merge",
+    "hop nhat": "merge",
+    "nhap lai": "merge",
+    "tach": "split",
+    "chia tach": "split",
     "bo_sung": "add",
     "them": "add",
     "them_vao": "add",
     "dua vao": "add",
 }
-OPPOSITE = {
-    "up": "down",
-    "down": "up",
-    "allow": "ban",
-    "ban": "allow",
-    "remove": "keep",
-    "keep": "remove",
-    "add": "remove",
+# Directions that contradict each other: a change against keeping as is, more against less, …
+OPPOSITE: dict[str, frozenset[str]] = {
+    "up": frozenset({"down", "keep"}),
+    "down": frozenset({"up", "keep"}),
+    "allow": frozenset({"ban"}),
+    "ban": frozenset({"allow"}),
+    "remove": frozenset({"keep", "add"}),
+    "add": frozenset({"remove"}),
+    "keep": frozenset({"remove", "up", "down", "merge", "split"}),
+    "merge": frozenset({"keep", "split"}),
+    "split": frozenset({"merge", "keep"}),
 }
 _NEGATIONS = {"khong", "chua", "dung", "khong nen", "khong duoc"}
 _FLIP = {
@@ -249,11 +293,14 @@ _FLIP = {
     "remove": "keep",
     "keep": "remove",
     "add": "remove",
+    "merge": "keep",
+    "split": "keep",
 }
 _MAX_PHRASE = 3
 
 _SECTION_REF = re.compile(
-    r"\b(muc|phan|tieu muc|chuong|dieu|khoan|doan|trang|dong)\s+(?:so\s+|thu\s+)?([ivx]+|\d+)\b(?:\s*[.,]\s*\d+)*"
+    r"\b(muc|phan|tieu muc|chuong|dieu|khoan|doan|trang|dong)\s+(?:so\s+|thu\s+)?"
+    r"([ivx]+|\d+|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b(?:\s*[.,]\s*\d+)*"
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -262,7 +309,7 @@ va cua cac nhung la thi ma o voi de duoc da se dang cung nay do trong tren cho v
 phai co khong hon rat nua theo tai tu den khi vao ra lai nhu the nao hay hoac boi vi neu tuy nhien duoi
 sau truoc chung ta toi minh ban y kien nghi xuat thao bao cao noi dung dong chi van ban phan muc doan cau
 cum tu viec cong tac tinh hinh thuc hien tiep nhat trong tam ro hon cho nhung nham tot them day manh
-huong toi thoi gian qua
+huong toi thoi gian qua gop kinh xem xet chung toi bch phuong hien nay
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
@@ -278,7 +325,23 @@ class Key:
     folded: str
 
 
-def _roman(s: str) -> str:
+_ORDINALS = {
+    "nhat": 1,
+    "hai": 2,
+    "ba": 3,
+    "tu": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
+}
+
+
+def roman(s: str) -> str:
+    if s in _ORDINALS:
+        return str(_ORDINALS[s])
     values = {"i": 1, "v": 5, "x": 10}
     if not set(s) <= set(values):
         return s
@@ -311,30 +374,40 @@ def _directions(words: list[str]) -> frozenset[str]:
 def make_key(text: str) -> Key:
     expanded = expand_abbreviations(nfc(text))
     folded = fold(expanded)
-    refs = tuple((m.group(1), _roman(m.group(2))) for m in _SECTION_REF.finditer(folded))
+    refs = tuple((m.group(1), roman(m.group(2))) for m in _SECTION_REF.finditer(folded))
     body = _SECTION_REF.sub(" ", folded)
     numbers = frozenset(n.replace(",", ".").rstrip(".") for n in _NUMBER.findall(body))
     body = _NUMBER.sub(" ", body)
-    joined = _COMPOUND_RE.sub(lambda m: m.group(1).replace(" ", "_"), body)
+    joined = join_compounds(body)
     words = re.findall(r"[a-z_]+", joined)
     directions = _directions(words)
     tokens = tuple(t for w in words for t in (w.split("_") if "_" in w else [w]) if t not in STOPWORDS)
     return Key(tokens=tokens, numbers=numbers, directions=directions, refs=refs, folded=folded)
 
 
+def _years(numbers: frozenset[str]) -> frozenset[str]:
+    return frozenset(n for n in numbers if n.isdigit() and len(n) == 4 and 1900 <= int(n) <= 2100)
+
+
 def conflicts(a: Key, b: Key) -> bool:
-    """Opposite proposals: each gives a number the other does not, or opposite directions."""
-    if a.numbers - b.numbers and b.numbers - a.numbers:
-        return True
-    for d in a.directions:
-        o = OPPOSITE[d]
-        if o in b.directions and not (o in a.directions and d in b.directions):
+    """Opposite proposals: other numbers for the same target, or opposite directions."""
+    na, nb = a.numbers, b.numbers
+    ya, yb = _years(na), _years(nb)
+    if bool(ya) != bool(yb):  # "by 2030" said by one only is a time, not another figure
+        na, nb = na - ya, nb - yb
+    if na and nb and na != nb:
+        # "raise it to 12%" vs "it is 10%, raise it to 12%" is one point; a subset with other directions is not
+        nested = na <= nb or nb <= na
+        if not nested or a.directions != b.directions:
             return True
-    for d in b.directions:
-        o = OPPOSITE[d]
-        if o in a.directions and not (o in b.directions and d in a.directions):
-            return True
-    return False
+    for x, y in ((a, b), (b, a)):
+        if x.numbers and x.directions & {"up", "down"} and not y.numbers:
+            return True  # "lower it to 60%" is not the same point as a remark without a figure
+    refs_a, refs_b = set(a.refs), set(b.refs)
+    if refs_a and refs_b and {k for k, _ in refs_a} == {k for k, _ in refs_b} and refs_a != refs_b:
+        return True  # "mục 3" and "mục 4" are other targets
+    only_a, only_b = a.directions - b.directions, b.directions - a.directions
+    return any(OPPOSITE[d] & only_b for d in only_a)
 
 
 def features(key: Key) -> list[str]:
