@@ -22,7 +22,7 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "vi-VN"}
 BUSINESS = "Bổ sung số hộ kinh doanh chuyển lên doanh nghiệp trong nhiệm kỳ."
 FAMILIES = "Đề nghị đánh giá thực chất danh hiệu gia đình văn hóa, tránh chạy theo số lượng."
 ELDERLY = "Bổ sung kết quả chăm sóc người cao tuổi neo đơn, không nơi nương tựa."
-MINE = "Cần nêu rõ tiêu chí bình xét để danh hiệu không hình thức."
+MINE = "Đề nghị nêu số trẻ em được tiêm chủng đầy đủ trong nhiệm kỳ."
 
 
 def _group_of(page: Page, text: str):
