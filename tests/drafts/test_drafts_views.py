@@ -87,6 +87,9 @@ def test_delegate_reads_a_section_keeps_a_private_note_and_comments_with_a_kind(
     assert len(page.content) < 20_000
     assert client.post(url, {"op": "note", "note": "Hỏi về tiêu chí"}).status_code == 302
     assert Note.objects.get(delegate=me).text == "Hỏi về tiêu chí"
+    assert client.post(url, {"op": "note", "note": ""}).status_code == 302
+    assert not Note.objects.filter(delegate=me).exists()
+    assert client.post(url, {"op": "note", "note": "Hỏi về tiêu chí"}).status_code == 302
     refused = client.post(url, {"op": "comment", "kind": "", "text": "Thiếu loại"})
     assert refused.status_code == 400 and b'data-code="kind_required"' in refused.content
     assert (

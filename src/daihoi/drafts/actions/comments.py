@@ -182,6 +182,13 @@ def save_note(delegate: Delegate, section: Section, actor: Actor, *, text: str) 
         note = Note.objects.select_for_update().filter(delegate=delegate, section=section).first()
         if not text:
             if note is not None:
+                audit.record(
+                    actor=actor.label,
+                    action="note.deleted",
+                    congress_id=delegate.congress_id,
+                    obj=note,
+                    before={"section": section.key, "length": len(note.text)},
+                )
                 note.delete()
             return None
         if note is None:
