@@ -9,7 +9,7 @@ import pytest
 from daihoi.audit.models import AuditEntry
 from daihoi.congress.access import SYSTEM, Actor
 from daihoi.congress.errors import ActionError
-from daihoi.congress.models import SpeakerRequest
+from daihoi.congress.models import Congress, SpeakerRequest
 from daihoi.drafts.actions import comments as comment_actions
 from daihoi.drafts.actions import documents
 from daihoi.drafts.actions import synthesis as synthesis_actions
@@ -147,6 +147,12 @@ def test_unit_links_one_per_cell_and_a_form_posts_the_units_comments():
     )
     assert len(made) == 2
     assert {c.unit_name for c in Comment.objects.all()} == {"Chi bộ khu phố 1"}
+    Congress.objects.filter(pk=congress.pk).update(state=Congress.State.CLOSED)
+    with pytest.raises(ActionError) as closed:
+        comment_actions.unit_form_comments(
+            UnitLink.objects.get(pk=links[1].pk), draft, [comment_actions.Entry("", "", "x")]
+        )
+    assert closed.value.code == "congress_closed"
     comment_actions.revoke_unit_link(links[0], SYSTEM)
     with pytest.raises(ActionError) as revoked:
         comment_actions.unit_form_comments(

@@ -252,3 +252,20 @@ def test_the_xlsx_export_reads_back_as_incoming_comments():
     weights = sorted(Comment.objects.filter(draft=upper).values_list("weight_subunits", flat=True))
     assert weights == sorted(g.units for g in synthesis.groups.all())
     assert io.BytesIO(data).read(2) == b"PK"
+
+
+def test_a_new_version_uploaded_on_its_page_keeps_the_comments_of_unchanged_sections():
+    congress = make_congress(delegates=1)
+    draft = make_draft(congress)
+    comment_actions._create(
+        draft, SYSTEM, "comment.test", text="Ý kiến", source="file", unit_name="Chi bộ 1",
+        section=comment_actions.current_section(draft, "s03"), kind="add",
+    )  # fmt: skip
+    client = login_as(Client(), congress, Role.SECRETARIAT)
+    upload = SimpleUploadedFile("v2.md", DRAFT_MD.replace("128%", "130%").encode())
+    response = client.post(reverse("draft_version", args=[congress.slug, draft.pk]), {"file": upload})
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.section.version == 2 and not comment.is_on_changed_section
+    page = client.get(reverse("draft", args=[congress.slug, draft.pk])).content.decode()
+    assert "130%" in page and "128%" not in page

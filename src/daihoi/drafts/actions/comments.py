@@ -258,6 +258,10 @@ def unit_form_comments(link: UnitLink, draft: DraftDocument, entries: list[Entry
         raise ActionError("link_revoked", _("Đường dẫn góp ý của đơn vị này đã bị thu hồi."))
     if draft.congress_id != link.congress_id:
         raise ActionError("wrong_congress", _("Dự thảo này thuộc đại hội khác."))
+    if link.congress.state == Congress.State.CLOSED:
+        raise ActionError(
+            "congress_closed", _("Đại hội đã bế mạc; không nhận thêm ý kiến qua đường dẫn này.")
+        )
     actor_label = f"unit_link:{link.pk}"
     actor = _LinkActor(actor_label)
     filled = [e for e in entries if e.text.strip()]
