@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("daihoi.voting.urls_elections")),
     path("", include("daihoi.voting.urls_counting")),
     path("", include("daihoi.term.urls")),
+    path("", include("daihoi.drafts.urls")),
 ]

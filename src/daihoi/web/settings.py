@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "daihoi.congress",
     "daihoi.voting",
     "daihoi.term",
+    "daihoi.drafts",
 ]
 
 MIDDLEWARE = [
