@@ -13,3 +13,19 @@ def pytest_configure(config: object) -> None:
     from django.conf import settings
 
     settings.DAIHOI_LIVE_COALESCE_SECONDS = 0.0
+
+
+try:
+    import pytest_django  # noqa: F401  (the core tests may run without Django installed)
+except ImportError:  # pragma: no cover
+    pass
+else:
+    import pytest
+
+    @pytest.fixture(autouse=True)
+    def _fresh_sign_in_throttle() -> object:
+        """Failed sign-ins counted by one test must not lock out the next (daihoi.web.throttle)."""
+        from django.core.cache import caches
+
+        caches["throttle"].clear()
+        yield

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -26,21 +25,13 @@ from django.db import close_old_connections, connections
 from django.http import HttpRequest, HttpResponseBase
 
 from daihoi.congress import live
+from daihoi.web.env import env_int
 
 DEFAULT_THREADS = 8
 
 
 def pool_size() -> int:
-    raw = os.environ.get("DAIHOI_SERVER_THREADS", "")
-    try:
-        size = int(raw) if raw else DEFAULT_THREADS
-    except ValueError:
-        size = 0
-    if size < 1:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(f"DAIHOI_SERVER_THREADS={raw!r} is not a positive whole number")
-    return size
+    return env_int("DAIHOI_SERVER_THREADS", DEFAULT_THREADS, minimum=1)
 
 
 class PooledASGIHandler(ASGIHandler):
