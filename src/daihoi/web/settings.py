@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The app's own CSS, JS and fonts, from memory with cache headers (the hall has no internet).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "daihoi.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +80,15 @@ TEMPLATES = [
     },
 ]
 
+# FULL unless a benchmark asks for NORMAL to measure what FULL costs (bench/evote.py).
+_SQLITE_SYNCHRONOUS = env_str("DAIHOI_SQLITE_SYNCHRONOUS", "FULL").upper()
+if _SQLITE_SYNCHRONOUS not in {"FULL", "EXTRA", "NORMAL"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"DAIHOI_SQLITE_SYNCHRONOUS={_SQLITE_SYNCHRONOUS!r} is not FULL, EXTRA or NORMAL"
+    )
+
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": database_from_url(_database_url)}
@@ -93,7 +104,7 @@ else:
                 # BEGIN, so two concurrent check-ins queue instead of failing with "database is locked".
                 # synchronous=FULL syncs the WAL at every commit: a power cut cannot take back a ballot
                 # the voter was told was recorded (NORMAL may lose the last commits; see bench/evote.py).
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={_SQLITE_SYNCHRONOUS};",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
@@ -158,6 +169,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise also serves `collectstatic` output from here
+# No collectstatic step: WhiteNoise indexes the apps' static folders once at start (re-reads them
+# on every request under DAIHOI_DEBUG).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 # `daihoi serve --tls-*` sets DAIHOI_HTTPS: cookies then travel over HTTPS only.
