@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "daihoi.audit",
     "daihoi.congress",
     "daihoi.voting",
+    "daihoi.web",  # the `serve` command
 ]
 
 MIDDLEWARE = [
