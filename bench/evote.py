@@ -1,6 +1,7 @@
 """Benchmark of electronic casting: N delegates cast within 10 s over real HTTP while S screens watch.
 
 Usage: .venv/bin/python bench/evote.py [--voters 2000] [--screens 50] [--db sqlite|postgres] [--within 10]
+                                      [--sqlite-synchronous FULL|NORMAL]
 
 It starts the app itself (`daihoi serve` on a free loopback port, on a fresh database: a temporary
 SQLite file, or a new PostgreSQL database it drops afterwards), connects S WebSocket screens, fires
@@ -410,10 +411,17 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="server processes (`daihoi serve --processes`); more than 1 uses Redis (REDIS_URL, or 127.0.0.1:6379)",
     )
+    parser.add_argument(
+        "--sqlite-synchronous",
+        choices=("FULL", "NORMAL"),
+        default="FULL",
+        help="SQLite's sync at commit (the app's FULL, or NORMAL to measure what FULL costs)",
+    )
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="daihoi-evote-"))
     env, dbname = prepare_environment(args.db, workdir)
+    env["DAIHOI_SQLITE_SYNCHRONOUS"] = args.sqlite_synchronous
     if args.processes > 1:
         env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     os.environ.clear()
@@ -433,7 +441,9 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         server = start_server(env, port, args.processes)
         print(
-            f"daihoi serve on 127.0.0.1:{port}, {args.db}, {args.processes} process(es); "
+            f"daihoi serve on 127.0.0.1:{port}, {args.db}"
+            + (f" (synchronous={args.sqlite_synchronous})" if args.db == "sqlite" else "")
+            + f", {args.processes} process(es); "
             f"{args.voters} voters over {args.within:g} s, {args.screens} screens"
         )
         out = asyncio.run(run(port, setup, args.screens, args.within, server.pid))

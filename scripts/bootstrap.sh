@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make .venv and install daihoi into it. `bootstrap.sh test` adds what the tests need,
-# including Debian's Chromium and fonts for the browser tests and PDFs.
+# Make .venv and install daihoi into it, with exactly the dependencies of the lock file
+# (requirements/*.lock, hashed; regenerate with scripts/lock.sh). `bootstrap.sh test` adds what the
+# tests need, including Debian's Chromium and fonts for the browser tests and PDFs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,9 +9,9 @@ PY=${PYTHON:-python3}
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "daihoi needs Python 3.11 or newer")'
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 
-extra=""
+lock=requirements/runtime.lock
 if [ "${1:-}" = "test" ]; then
-  extra="[test]"
+  lock=requirements/test.lock
   need=()
   [ -x /usr/bin/chromium ] || need+=(chromium)
   fc-list 2>/dev/null | grep -qi "Liberation Serif" && dpkg -s fonts-liberation2 >/dev/null 2>&1 || need+=(fonts-liberation2)
@@ -28,5 +29,7 @@ if [ "${1:-}" = "test" ]; then
   fi
 fi
 
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}" 2>&1 | grep -v "is ignored" || true
-.venv/bin/python -c "import daihoi" 
+# Any pip failure stops here (set -e): nothing is filtered or ignored.
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+.venv/bin/python -c "import daihoi"

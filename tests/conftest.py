@@ -4,8 +4,25 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 # Playwright's sync API runs an event loop in the test thread; the ORM must still be usable there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `ci_only` (slow, whole-process ones such as kill -9) run when CI is set, or when
+    asked for by name with `-m ci_only`; a quick local run deselects them and says so."""
+    if _in_ci() or "ci_only" in (config.getoption("markexpr", "") or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("ci_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 def pytest_configure(config: object) -> None:
@@ -13,3 +30,12 @@ def pytest_configure(config: object) -> None:
     from django.conf import settings
 
     settings.DAIHOI_LIVE_COALESCE_SECONDS = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle() -> object:
+    """Failed sign-ins counted by one test must not lock out the next (daihoi.web.throttle)."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()
+    yield

@@ -16,6 +16,8 @@ from django.test import Client
 from daihoi.congress.access import delegate_session_key
 from daihoi.congress.models import Congress, Delegate, Guest, Organization, StaffRole
 from daihoi.congress.names import normalize_name, search_key
+from daihoi.rules.ordering import ballot_order
+from daihoi.voting.models import Candidate, CountingMember, Election
 
 PASSWORD = "test-password-1"
 _seq = itertools.count(1)
@@ -113,3 +115,82 @@ def delegate_client(client: Client, delegate: Delegate) -> Client:
     session[delegate_session_key(delegate.congress_id)] = delegate.pk
     session.save()
     return client
+
+
+def comparable(state):
+    """The state without clock readings (`server_now`, which a section may add for its timers)."""
+    if isinstance(state, dict):
+        return {k: comparable(v) for k, v in state.items() if k != "server_now"}
+    if isinstance(state, list):
+        return [comparable(v) for v in state]
+    return state
+
+
+# Candidate names for elections built by `make_election`.
+ELECTION_NAMES = [
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Hữu Cường",
+    "Phạm Minh Dũng",
+    "Hoàng Thanh Giang",
+    "Vũ Quốc Hùng",
+    "Đặng Ngọc Lan",
+    "Bùi Đức Mai",
+    "Đỗ Văn Nam",
+    "Hồ Thị Phúc",
+    "Ngô Minh Quân",
+    "Dương Văn Sơn",
+    "Lý Thị Tâm",
+    "Mai Văn Tuấn",
+    "Đinh Thị Uyên",
+    "Tạ Văn Vinh",
+    "Cao Thị Xuân",
+    "Kiều Văn Yên",
+]
+
+
+def make_election(
+    congress: Congress,
+    *,
+    candidates: int = 7,
+    seats: int = 5,
+    alternates: int = 0,
+    base: int | None = None,
+    present: int | None = None,
+    status: str = Election.Status.CLOSED,
+    allows_electronic: bool = False,
+    names: list[str] | None = None,
+    counting: int = 3,
+) -> Election:
+    """An election whose list is approved, in P10 order, with a counting committee of delegates."""
+    delegates = list(congress.delegates.order_by("number"))
+    election = Election.objects.create(
+        congress=congress,
+        title="Bầu Ban Chấp hành Đảng bộ khóa XVI",
+        seats=seats,
+        alternates=alternates,
+        # P15: the alternates given here are elected on the same ballot as the officials.
+        delegation_mode=Election.DelegationMode.ONE_BALLOT,
+        status=status,
+        base=base if base is not None else len(delegates),
+        base_explanation=f"{len(delegates)} đại biểu chính thức được triệu tập, không có trường hợp loại trừ",
+        present_at_vote=present if present is not None else len(delegates),
+        allows_electronic=allows_electronic,
+    )
+    pool = names or (ELECTION_NAMES * 3)[:candidates]
+    pool = [
+        f"{n} {i // len(ELECTION_NAMES) + 1}" if i >= len(ELECTION_NAMES) else n
+        for i, n in enumerate(pool[:candidates])
+    ]
+    order = ballot_order(pool)
+    for i, name in enumerate(pool):
+        Candidate.objects.create(
+            election=election,
+            code=f"c{i + 1:02d}",
+            full_name=name,
+            status=Candidate.Status.ON_LIST,
+            ballot_position=order.index(name) + 1,
+        )
+    for i, d in enumerate(delegates[-counting:] if counting else []):
+        CountingMember.objects.create(election=election, delegate=d, is_head=i == 0)
+    return election

@@ -4,77 +4,15 @@ is used, and a few shorthands for entering paper ballots."""
 from __future__ import annotations
 
 from daihoi.congress.access import Actor, Role
-from daihoi.congress.models import Congress
-from daihoi.rules.ordering import ballot_order
-from daihoi.voting.models import Candidate, CountingMember, Election
+from daihoi.voting.models import Election
+from tests.factories import ELECTION_NAMES, make_election
 
-NAMES = [
-    "Nguyễn Văn An",
-    "Trần Thị Bình",
-    "Lê Hữu Cường",
-    "Phạm Minh Dũng",
-    "Hoàng Thanh Giang",
-    "Vũ Quốc Hùng",
-    "Đặng Ngọc Lan",
-    "Bùi Đức Mai",
-    "Đỗ Văn Nam",
-    "Hồ Thị Phúc",
-    "Ngô Minh Quân",
-    "Dương Văn Sơn",
-    "Lý Thị Tâm",
-    "Mai Văn Tuấn",
-    "Đinh Thị Uyên",
-    "Tạ Văn Vinh",
-    "Cao Thị Xuân",
-    "Kiều Văn Yên",
-]
+__all__ = ["CLERK", "HEAD", "NAMES", "keys_for", "listed_codes", "make_election"]
+
+NAMES = ELECTION_NAMES
 
 CLERK = Actor(roles=frozenset({Role.COUNTING}))
 HEAD = Actor(roles=frozenset({Role.COUNTING}))
-
-
-def make_election(
-    congress: Congress,
-    *,
-    candidates: int = 7,
-    seats: int = 5,
-    alternates: int = 0,
-    base: int | None = None,
-    present: int | None = None,
-    status: str = Election.Status.CLOSED,
-    allows_electronic: bool = False,
-    names: list[str] | None = None,
-    counting: int = 3,
-) -> Election:
-    """An election whose list is approved, in P10 order, with a counting committee of delegates."""
-    delegates = list(congress.delegates.order_by("number"))
-    election = Election.objects.create(
-        congress=congress,
-        title="Bầu Ban Chấp hành Đảng bộ khóa XVI",
-        seats=seats,
-        alternates=alternates,
-        # P15: the alternates given here are elected on the same ballot as the officials.
-        delegation_mode=Election.DelegationMode.ONE_BALLOT,
-        status=status,
-        base=base if base is not None else len(delegates),
-        base_explanation=f"{len(delegates)} đại biểu chính thức được triệu tập, không có trường hợp loại trừ",
-        present_at_vote=present if present is not None else len(delegates),
-        allows_electronic=allows_electronic,
-    )
-    pool = names or (NAMES * 3)[:candidates]
-    pool = [f"{n} {i // len(NAMES) + 1}" if i >= len(NAMES) else n for i, n in enumerate(pool[:candidates])]
-    order = ballot_order(pool)
-    for i, name in enumerate(pool):
-        Candidate.objects.create(
-            election=election,
-            code=f"c{i + 1:02d}",
-            full_name=name,
-            status=Candidate.Status.ON_LIST,
-            ballot_position=order.index(name) + 1,
-        )
-    for i, d in enumerate(delegates[-counting:] if counting else []):
-        CountingMember.objects.create(election=election, delegate=d, is_head=i == 0)
-    return election
 
 
 def listed_codes(election: Election) -> list[str]:

@@ -34,6 +34,9 @@ from daihoi.congress.models import Delegate
 from daihoi.voting.models import ElectionParticipation, ElectronicBallot
 from tests.voting.test_ballot_cast import nonce, open_election
 
+# Three server kills and restarts: run in CI (CI=true, see tests/conftest.py), not in a quick local run.
+pytestmark = pytest.mark.ci_only
+
 VOTERS = 600
 CLIENTS = 8
 KILL_AT = (150, 300, 450)  # acknowledged ballots at which the server is killed

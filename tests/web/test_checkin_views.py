@@ -12,7 +12,7 @@ from daihoi.congress import live
 from daihoi.congress.access import Role
 from daihoi.congress.models import CheckIn, Congress, Delegate
 from daihoi.congress.names import normalize_name, search_key
-from tests.factories import delegate_client, login_as, make_congress
+from tests.factories import comparable, delegate_client, login_as, make_congress
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +25,6 @@ def congress() -> Congress:
 @pytest.fixture
 def clerk(congress: Congress) -> Client:
     return login_as(Client(), congress, Role.ORGANIZER)
-
-
-def comparable(state):
-    """The state without clock readings (`server_now`, which a section may add for its timers)."""
-    if isinstance(state, dict):
-        return {k: comparable(v) for k, v in state.items() if k != "server_now"}
-    if isinstance(state, list):
-        return [comparable(v) for v in state]
-    return state
 
 
 def scan(client: Client, congress: Congress, code: str, nonce: str):

@@ -126,3 +126,42 @@ def test_a_role_gate_still_refuses_on_the_pool(handler):
     congress = make_congress(delegates=2)
     response = get(handler, f"/c/{congress.slug}/state.json", headers=[(b"accept", b"application/json")])
     assert response["status"] == 401  # no screen token, no session: the one gate refuses, on the pool too
+
+
+def call_asgi(app, path: str) -> tuple[int, dict[str, str], bytes]:
+    """GET `path` from an ASGI app, collecting a streamed body (which may end with no `body` key)."""
+    sent: list[dict] = []
+    asked: list[int] = []
+
+    async def receive() -> dict:
+        asked.append(1)
+        if len(asked) > 1:  # the handler listens for a disconnect that never comes
+            await asyncio.Event().wait()
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "headers": [HOST], "client": ("127.0.0.1", 1234), "server": ("testserver", 80),
+    }  # fmt: skip
+    async_to_sync(app)(scope, receive, send)
+    start = sent[0]
+    headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    return start["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def test_static_files_are_served_by_whitenoise_through_the_server_application():
+    from importlib.resources import files
+
+    from daihoi.web.asgi import application
+
+    expected = (files("daihoi.congress") / "static" / "daihoi" / "live.js").read_bytes()
+    status, headers, body = call_asgi(application, "/static/daihoi/live.js")
+    assert status == 200
+    assert body == expected
+    assert "max-age" in headers["cache-control"]  # WhiteNoise's caching headers, not Django's
+    assert headers["content-type"].startswith("text/javascript")
+    assert call_asgi(application, "/static/daihoi/no-such-file.js")[0] == 404

@@ -21,8 +21,7 @@ from daihoi.congress.actions import checkin
 from daihoi.congress.errors import ActionError
 from daihoi.congress.live import group_name
 from daihoi.web.asgi import application
-from tests.factories import login_as, make_congress
-from tests.web.test_checkin_views import comparable
+from tests.factories import comparable, login_as, make_congress
 
 
 def as_json(value: object) -> object:

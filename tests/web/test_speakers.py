@@ -266,9 +266,9 @@ def test_every_speaker_change_is_audited_and_the_chain_verifies(congress):
     )
     assert actions == [
         ("speaker.request", "delegate:1"),
-        ("speaker.approve", "anonymous"),
-        ("speaker.start", "anonymous"),
-        ("speaker.stop", "anonymous"),
+        ("speaker.approve", "system"),
+        ("speaker.start", "system"),
+        ("speaker.stop", "system"),
     ]
     start = AuditEntry.objects.get(action="speaker.start", congress_id=congress.pk)
     assert (start.before["status"], start.after["status"]) == ("approved", "speaking")

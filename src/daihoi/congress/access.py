@@ -10,6 +10,7 @@ The decorated view gets `request.congress` and `request.actor`.
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,10 +51,13 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     user: Any = None
     delegate: Delegate | None = None
+    name: str = ""  # a fixed audit label for actors that are not people (the system)
 
     @property
     def label(self) -> str:
         """How the audit log names this actor. A delegate is named by number, never by ballot."""
+        if self.name:
+            return self.name
         if self.user is not None and self.user.is_authenticated:
             return f"user:{self.user.get_username()}"
         if self.delegate is not None:
@@ -70,31 +74,54 @@ class Actor:
         return bool(self.roles.intersection(roles))
 
 
-SYSTEM = Actor(roles=frozenset({Role.ORGANIZER}))
+# What the app itself does (demo data, scheduled steps): audited as "system", never as a person.
+SYSTEM = Actor(roles=frozenset({Role.ORGANIZER}), name="system")
 
 
-def actor_for(request: HttpRequest, congress: Congress, token: str | None = None) -> Actor:
+def tokens_match(given: object, expected: str) -> bool:
+    """Compare a presented secret with the stored one in constant time (empty never matches)."""
+    if not isinstance(given, str) or not given or not expected:
+        return False
+    return secrets.compare_digest(given.encode(), expected.encode())
+
+
+def _actor(user: Any, session: Any, congress: Congress, token: str | None) -> Actor:
+    """The one place that decides who is asking. `user` has passed Django's session checks."""
     roles: set[str] = set()
-    user = getattr(request, "user", AnonymousUser())
+    if user is None:
+        user = AnonymousUser()
     delegate: Delegate | None = None
     if user.is_authenticated:
         if user.is_superuser:
             roles.add(Role.ORGANIZER)
         roles.update(StaffRole.objects.filter(user=user, congress=congress).values_list("role", flat=True))
-    delegate_id = (
-        request.session.get(delegate_session_key(congress.pk)) if hasattr(request, "session") else None
-    )
+    delegate_id = session.get(delegate_session_key(congress.pk)) if session is not None else None
     if delegate_id is not None:
         delegate = Delegate.objects.filter(pk=delegate_id, congress=congress).first()
         if delegate is not None:
             roles.add(Role.DELEGATE)
-    screen_token = token or request.GET.get("screen")
-    if (screen_token and screen_token == congress.screen_token) or (
-        hasattr(request, "session")
-        and request.session.get(screen_session_key(congress.pk)) == congress.screen_token
+    if tokens_match(token, congress.screen_token) or (
+        session is not None
+        and tokens_match(session.get(screen_session_key(congress.pk)), congress.screen_token)
     ):
         roles.add(Role.SCREEN)
     return Actor(roles=frozenset(roles), user=user if user.is_authenticated else None, delegate=delegate)
+
+
+def actor_for(request: HttpRequest, congress: Congress, token: str | None = None) -> Actor:
+    """Who is asking over HTTP: the request's user and session (Django's middleware), or a screen token."""
+    return _actor(
+        getattr(request, "user", None),
+        getattr(request, "session", None),
+        congress,
+        token or request.GET.get("screen"),
+    )
+
+
+def actor_for_socket(scope: dict[str, Any], congress: Congress, token: str | None = None) -> Actor:
+    """Who is asking over a WebSocket: `scope["user"]` as Channels' AuthMiddleware resolved it (with
+    Django's session-hash check), the session, or a screen token. The same rules as `actor_for`."""
+    return _actor(scope.get("user"), scope.get("session"), congress, token)
 
 
 def _wants_json(request: HttpRequest) -> bool:

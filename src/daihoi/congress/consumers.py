@@ -1,4 +1,7 @@
-"""The live socket: sends the congress state on connect and after every committed change."""
+"""The live socket: sends the congress state on connect and after every committed change.
+
+Access is decided by the one gate (`access.actor_for_socket`); the user comes from Channels'
+AuthMiddlewareStack (web/asgi.py), which applies Django's session-hash check."""
 
 from __future__ import annotations
 
@@ -7,33 +10,9 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from daihoi.congress.access import actor_for_socket
 from daihoi.congress.live import congress_state, group_name
-from daihoi.congress.models import Congress, Delegate, StaffRole
-
-
-def _may_watch(scope: dict[str, Any], congress: Congress, token: str) -> bool:
-    """Screens (token), staff of this congress and its signed-in delegates may watch the public state."""
-    from daihoi.congress.access import delegate_session_key, screen_session_key
-
-    if token and token == congress.screen_token:
-        return True
-    session = scope.get("session")
-    if session is not None:
-        if session.get(screen_session_key(congress.pk)) == congress.screen_token:
-            return True
-        delegate_id = session.get(delegate_session_key(congress.pk))
-        if delegate_id is not None and Delegate.objects.filter(pk=delegate_id, congress=congress).exists():
-            return True
-    user = scope.get("user")
-    if user is None and session is not None:
-        from django.contrib.auth import SESSION_KEY, get_user_model
-
-        user_id = session.get(SESSION_KEY)
-        if user_id is not None:
-            user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is not None and getattr(user, "is_authenticated", False):
-        return bool(user.is_superuser or StaffRole.objects.filter(user=user, congress=congress).exists())
-    return False
+from daihoi.congress.models import Congress
 
 
 class CongressConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -55,7 +34,9 @@ class CongressConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     def _authorize(self, slug: str, token: str) -> dict[str, Any] | None:
         congress = Congress.objects.filter(slug=slug).first()
-        if congress is None or not _may_watch(self.scope, congress, token):
+        # Anyone the gate knows in this congress (staff, its delegates, its screens) may watch the
+        # public state; who it is comes from Channels' AuthMiddleware, as for a page from Django's.
+        if congress is None or actor_for_socket(self.scope, congress, token).is_anonymous:
             return None
         return {"_id": congress.pk, "state": congress_state(congress)}
 

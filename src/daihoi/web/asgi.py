@@ -1,4 +1,5 @@
-"""ASGI entry: HTTP (with the app's own static files, so the hall needs no internet) and WebSockets."""
+"""ASGI entry: HTTP (static files by WhiteNoise in the middleware chain, so the hall needs no internet)
+and WebSockets."""
 
 from __future__ import annotations
 
@@ -14,16 +15,15 @@ from daihoi.web.handler import PooledASGIHandler  # noqa: E402
 
 django_asgi_app = PooledASGIHandler()
 
+from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from channels.sessions import SessionMiddlewareStack  # noqa: E402
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from daihoi.web.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": ASGIStaticFilesHandler(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

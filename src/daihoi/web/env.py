@@ -23,6 +23,35 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true/false)")
 
 
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """A whole number (ASCII digits, optional sign), at least `minimum` if given."""
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    if not raw.lstrip("+-").isascii() or not raw.lstrip("+-").isdecimal() or len(raw) > 18:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number")
+    value = int(raw)
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    """A finite decimal number such as 0.25, at least `minimum` if given."""
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not raw.isascii() or value != value or value in (float("inf"), float("-inf")):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a decimal number")
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
 # Seconds a request thread keeps its database connection (see daihoi.web.handler).
 CONN_MAX_AGE = 600
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -26,21 +25,13 @@ from django.db import close_old_connections, connections
 from django.http import HttpRequest, HttpResponseBase
 
 from daihoi.congress import live
+from daihoi.web.env import env_int
 
 DEFAULT_THREADS = 8
 
 
 def pool_size() -> int:
-    raw = os.environ.get("DAIHOI_SERVER_THREADS", "")
-    try:
-        size = int(raw) if raw else DEFAULT_THREADS
-    except ValueError:
-        size = 0
-    if size < 1:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(f"DAIHOI_SERVER_THREADS={raw!r} is not a positive whole number")
-    return size
+    return env_int("DAIHOI_SERVER_THREADS", DEFAULT_THREADS, minimum=1)
 
 
 class PooledASGIHandler(ASGIHandler):
@@ -60,7 +51,16 @@ class PooledASGIHandler(ASGIHandler):
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         loop = asyncio.get_running_loop()
         context = contextvars.copy_context()  # the request's context vars (language, urlconf) go along
-        return await loop.run_in_executor(self._pool, context.run, self._respond, request)
+        response = await loop.run_in_executor(self._pool, context.run, self._respond, request)
+        if response.streaming and not response.is_async:  # a file (WhiteNoise, downloads)
+            response.streaming_content = self._read_in_pool(loop, iter(response.streaming_content))  # type: ignore[attr-defined]
+        return response
+
+    async def _read_in_pool(self, loop: asyncio.AbstractEventLoop, chunks: Any) -> Any:
+        """A sync iterator's chunks read in the pool, so file reads never block the event loop."""
+        done = object()
+        while (chunk := await loop.run_in_executor(self._pool, next, chunks, done)) is not done:
+            yield chunk
 
     def close_connections(self) -> None:
         """Close the database connection of every pool thread (at shutdown, or after a test)."""

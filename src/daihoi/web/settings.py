@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from daihoi.web.env import CONN_MAX_AGE, database_from_url, env_bool, env_str
+from daihoi.web.env import CONN_MAX_AGE, database_from_url, env_bool, env_float, env_int, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DAIHOI_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -45,12 +45,15 @@ INSTALLED_APPS = [
     "daihoi.audit",
     "daihoi.congress",
     "daihoi.voting",
+    "daihoi.web",  # the `serve` command
     "daihoi.term",
     "daihoi.drafts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The app's own CSS, JS and fonts, from memory with cache headers (the hall has no internet).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "daihoi.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +83,15 @@ TEMPLATES = [
     },
 ]
 
+# FULL unless a benchmark asks for NORMAL to measure what FULL costs (bench/evote.py).
+_SQLITE_SYNCHRONOUS = env_str("DAIHOI_SQLITE_SYNCHRONOUS", "FULL").upper()
+if _SQLITE_SYNCHRONOUS not in {"FULL", "EXTRA", "NORMAL"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"DAIHOI_SQLITE_SYNCHRONOUS={_SQLITE_SYNCHRONOUS!r} is not FULL, EXTRA or NORMAL"
+    )
+
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": database_from_url(_database_url)}
@@ -93,7 +105,9 @@ else:
             "OPTIONS": {
                 # WAL lets the screens read while the desk writes; IMMEDIATE takes the write lock at
                 # BEGIN, so two concurrent check-ins queue instead of failing with "database is locked".
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # synchronous=FULL syncs the WAL at every commit: a power cut cannot take back a ballot
+                # the voter was told was recorded (NORMAL may lose the last commits; see bench/evote.py).
+                "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={_SQLITE_SYNCHRONOUS};",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
@@ -119,10 +133,32 @@ else:
 
 # Merge the live pushes of a burst of commits (see daihoi.congress.live.publish); screens still
 # update well within a second. The test suite sets 0 so that a push follows its commit at once.
-DAIHOI_LIVE_COALESCE_SECONDS = float(env_str("DAIHOI_LIVE_COALESCE_SECONDS", "0.25"))
+DAIHOI_LIVE_COALESCE_SECONDS = env_float("DAIHOI_LIVE_COALESCE_SECONDS", 0.25, minimum=0.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
+# Staff passwords (createsuperuser, changepassword, any password form). Demo and test accounts get
+# their hash directly (make_password / create_user), which does not validate.
+AUTH_PASSWORD_VALIDATORS: list[dict[str, object]] = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Failed sign-ins (daihoi.web.throttle), counted in files beside the database so that every server
+# process (`serve --processes N`) sees the same counts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "throttle"),
+    },
+}
+# A staff account is locked after this many wrong passwords from one address within the window;
+# a phone (one address) after this many wrong card codes.
+DAIHOI_LOGIN_ATTEMPTS = env_int("DAIHOI_LOGIN_ATTEMPTS", 5, minimum=1)
+DAIHOI_CODE_ATTEMPTS = env_int("DAIHOI_CODE_ATTEMPTS", 10, minimum=1)
+DAIHOI_THROTTLE_SECONDS = env_int("DAIHOI_THROTTLE_SECONDS", 900, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -136,8 +172,17 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise also serves `collectstatic` output from here
+# No collectstatic step: WhiteNoise indexes the apps' static folders once at start (re-reads them
+# on every request under DAIHOI_DEBUG).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
+# `daihoi serve --tls-*` sets DAIHOI_HTTPS: cookies then travel over HTTPS only.
+HTTPS = env_bool("DAIHOI_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 

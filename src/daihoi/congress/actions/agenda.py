@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
+from daihoi.congress.actions.steps import commit_change, lock_congress, locked_row, require_in_session
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import AgendaItem, Congress
 
@@ -36,20 +37,16 @@ def item_facts(item: AgendaItem) -> dict[str, Any]:
     }
 
 
-def _lock(congress: Congress) -> Congress:
-    return Congress.objects.select_for_update().get(pk=congress.pk)
+_lock = lock_congress
 
 
 def _locked_item(congress: Congress, item: AgendaItem | int) -> AgendaItem:
-    item_id = item if isinstance(item, int) else item.pk
-    found = AgendaItem.objects.select_for_update().filter(pk=item_id, congress=congress).first()
-    if found is None:
-        raise ActionError(
-            "item_not_found",
-            _("Không tìm thấy nội dung số %(id)s trong chương trình đại hội này.") % {"id": item_id},
-            id=item_id,
-        )
-    return found
+    return locked_row(
+        AgendaItem.objects.filter(congress=congress),
+        item,
+        "item_not_found",
+        _("Không tìm thấy nội dung số %(id)s trong chương trình đại hội này."),
+    )
 
 
 def _require_open(congress: Congress) -> None:
@@ -58,13 +55,7 @@ def _require_open(congress: Congress) -> None:
 
 
 def _require_in_session(congress: Congress) -> None:
-    if congress.state != Congress.State.IN_SESSION:
-        raise ActionError(
-            "not_in_session",
-            _("Chỉ điều hành chương trình khi đại hội đang họp (hiện: “%(state)s”).")
-            % {"state": congress.get_state_display()},
-            state=congress.state,
-        )
+    require_in_session(congress, _("Chỉ điều hành chương trình khi đại hội đang họp (hiện: “%(state)s”)."))
 
 
 def _clean(title: str, presenter: str, day: int) -> tuple[str, str]:
@@ -142,16 +133,15 @@ def edit_item(
         item = _locked_item(congress, item)
         before = item_facts(item)
         item.title, item.presenter, item.day, item.starts_at = title, presenter, day, starts_at
-        item.save(update_fields=["title", "presenter", "day", "starts_at"])
-        audit.record(
-            actor=actor.label,
-            action="agenda.edit",
-            congress_id=congress.pk,
-            obj=item,
-            before=before,
-            after=item_facts(item),
+        commit_change(
+            congress,
+            item,
+            actor,
+            "agenda.edit",
+            before,
+            item_facts(item),
+            ["title", "presenter", "day", "starts_at"],
         )
-        live.publish(congress)
     return item
 
 
@@ -247,17 +237,15 @@ def set_current_item(congress: Congress, item: AgendaItem | int, actor: Actor) -
             p.save(update_fields=["status"])
         before_status = item.status
         item.status = AgendaItem.Status.CURRENT
-        item.save(update_fields=["status"])
-        audit.record(
-            actor=actor.label,
-            action="agenda.set_current",
-            congress_id=congress.pk,
-            obj=item,
-            before={"status": before_status, "current": [p.title for p in previous]},
-            after={"status": item.status, "done": [p.title for p in previous]},
+        return commit_change(
+            congress,
+            item,
+            actor,
+            "agenda.set_current",
+            {"status": before_status, "current": [p.title for p in previous]},
+            {"status": item.status, "done": [p.title for p in previous]},
+            ["status"],
         )
-        live.publish(congress)
-    return item
 
 
 def finish_item(congress: Congress, item: AgendaItem | int, actor: Actor) -> AgendaItem:
@@ -274,17 +262,15 @@ def finish_item(congress: Congress, item: AgendaItem | int, actor: Actor) -> Age
                 status=item.status,
             )
         item.status = AgendaItem.Status.DONE
-        item.save(update_fields=["status"])
-        audit.record(
-            actor=actor.label,
-            action="agenda.finish",
-            congress_id=congress.pk,
-            obj=item,
-            before={"status": AgendaItem.Status.CURRENT},
-            after={"status": item.status},
+        return commit_change(
+            congress,
+            item,
+            actor,
+            "agenda.finish",
+            {"status": AgendaItem.Status.CURRENT},
+            {"status": item.status},
+            ["status"],
         )
-        live.publish(congress)
-    return item
 
 
 def current_item(congress: Congress) -> AgendaItem | None:

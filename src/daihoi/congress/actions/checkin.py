@@ -22,9 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daihoi.audit import log as audit
-from daihoi.congress import live
 from daihoi.congress.access import Actor
+from daihoi.congress.actions.steps import commit_change
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import CheckIn, Congress, Delegate, Guest
 
@@ -178,16 +177,8 @@ def _write(
     if absence_reason is not None:
         delegate.absence_reason = absence_reason
         fields.append("absence_reason")
-    delegate.save(update_fields=fields)
-    audit.record(
-        actor=actor.label,
-        action=audit_action,
-        congress_id=delegate.congress_id,
-        obj=delegate,
-        before=before,
-        after={**_attendance_facts(delegate), "nonce": nonce},
-    )
-    live.publish(delegate.congress)
+    after = {**_attendance_facts(delegate), "nonce": nonce}
+    commit_change(delegate.congress, delegate, actor, audit_action, before, after, fields)
     return _result(delegate, row, is_repeat=False)
 
 
@@ -231,16 +222,10 @@ def _guest_arrived(guest: Guest, actor: Actor) -> Guest:
     """Record a guest's first arrival (inside the caller's transaction, the row locked)."""
     if guest.checked_in_at is None:
         guest.checked_in_at = timezone.now()
-        guest.save(update_fields=["checked_in_at"])
-        audit.record(
-            actor=actor.label,
-            action="guest.arrive",
-            congress_id=guest.congress_id,
-            obj=guest,
-            before={"checked_in_at": None},
-            after={"checked_in_at": guest.checked_in_at},
+        after = {"checked_in_at": guest.checked_in_at}
+        commit_change(
+            guest.congress, guest, actor, "guest.arrive", {"checked_in_at": None}, after, ["checked_in_at"]
         )
-        live.publish(guest.congress)
     return guest
 
 

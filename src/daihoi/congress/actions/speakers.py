@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
+from daihoi.congress.actions.steps import commit_change, lock_congress, locked_row, require_in_session
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import AgendaItem, Congress, Delegate, SpeakerRequest
 
@@ -45,33 +46,21 @@ def request_facts(r: SpeakerRequest) -> dict[str, Any]:
 
 
 def _lock(congress: Congress) -> Congress:
-    congress = Congress.objects.select_for_update().get(pk=congress.pk)
-    if congress.state != Congress.State.IN_SESSION:
-        raise ActionError(
-            "not_in_session",
-            _("Chỉ đăng ký và điều hành phát biểu khi đại hội đang họp (hiện: “%(state)s”).")
-            % {"state": congress.get_state_display()},
-            state=congress.state,
-        )
+    congress = lock_congress(congress)
+    require_in_session(
+        congress, _("Chỉ đăng ký và điều hành phát biểu khi đại hội đang họp (hiện: “%(state)s”).")
+    )
     return congress
 
 
 def _locked_request(congress: Congress, request: SpeakerRequest | int) -> SpeakerRequest:
-    request_id = request if isinstance(request, int) else request.pk
-    found = (
-        # `of=self`: PostgreSQL cannot lock the nullable side of the outer joins.
-        SpeakerRequest.objects.select_for_update(of=("self",))
-        .select_related("delegate", "agenda_item")
-        .filter(pk=request_id, congress=congress)
-        .first()
+    return locked_row(
+        SpeakerRequest.objects.select_related("delegate", "agenda_item").filter(congress=congress),
+        request,
+        "request_not_found",
+        _("Không tìm thấy lượt đăng ký phát biểu số %(id)s."),
+        of_self=True,
     )
-    if found is None:
-        raise ActionError(
-            "request_not_found",
-            _("Không tìm thấy lượt đăng ký phát biểu số %(id)s.") % {"id": request_id},
-            id=request_id,
-        )
-    return found
 
 
 def _status_label(r: SpeakerRequest) -> str:
@@ -86,17 +75,7 @@ def _save(
     before: dict[str, Any],
     fields: list[str],
 ) -> SpeakerRequest:
-    r.save(update_fields=fields)
-    audit.record(
-        actor=actor.label,
-        action=f"speaker.{action}",
-        congress_id=congress.pk,
-        obj=r,
-        before=before,
-        after=request_facts(r),
-    )
-    live.publish(congress)
-    return r
+    return commit_change(congress, r, actor, f"speaker.{action}", before, request_facts(r), fields)
 
 
 def request_floor(congress: Congress, delegate: Delegate, actor: Actor, *, topic: str = "") -> SpeakerRequest:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from daihoi.congress.access import delegate_session_key
 from daihoi.congress.actions.setup import record_delegate_sign_in
 from daihoi.congress.models import Delegate, Guest
+from daihoi.web.throttle import CARD_CODE, STAFF_LOGIN, client_address, minutes
 
 # People type codes with spaces, dashes or in lower case; cards print them in groups.
 _SEPARATORS = re.compile(r"[\s\-–—._]+")
@@ -44,7 +48,64 @@ class CodeRefused(Exception):
         self.message = message
 
 
-def _find_delegate(raw_code: str) -> Delegate:
+def _throttled_message(wait: int) -> str:
+    return _(
+        "Đã nhập sai quá nhiều lần từ máy này. Xin đợi %(minutes)s phút rồi thử lại, "
+        "hoặc nhờ bàn điểm danh giúp."
+    ) % {"minutes": minutes(wait)}
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's staff login form, refused for a while after too many wrong passwords for one account
+    from one address (daihoi.web.throttle)."""
+
+    throttled_message = ""
+
+    def _who(self) -> str:
+        username = (self.cleaned_data.get("username") or "").strip().lower()
+        return f"{client_address(self.request)}|{username}" if self.request else username
+
+    def clean(self) -> dict[str, object]:
+        wait = STAFF_LOGIN.wait(self._who())
+        if wait:
+            self.throttled_message = _throttled_message(wait)
+            raise ValidationError(self.throttled_message, code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            STAFF_LOGIN.failed(self._who())
+            raise
+        STAFF_LOGIN.clear(self._who())
+        return cleaned
+
+
+class StaffLoginView(LoginView):
+    form_class = ThrottledAuthenticationForm
+    template_name = "congress/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if getattr(form, "throttled_message", ""):
+            response.status_code = 429
+        return response
+
+
+def _find_delegate(request: HttpRequest, raw_code: str) -> Delegate:
+    # Only wrong codes count, and a right one does not reset the count: one known card must not
+    # open the way to guessing the others.
+    wait = CARD_CODE.wait(client_address(request))
+    if wait:
+        raise CodeRefused("throttled", _throttled_message(wait))
+    try:
+        return _lookup_delegate(raw_code)
+    except CodeRefused as refused:
+        if refused.code != "code_missing":
+            CARD_CODE.failed(client_address(request))
+        raise
+
+
+def _lookup_delegate(raw_code: str) -> Delegate:
     code = normalize_code(raw_code)
     if not code:
         raise CodeRefused("code_missing", _("Xin nhập mã in trên thẻ đại biểu."))
@@ -78,10 +139,10 @@ def delegate_login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         typed = request.POST.get("code", "")
         try:
-            return _sign_in(request, _find_delegate(typed), via="typed")
+            return _sign_in(request, _find_delegate(request, typed), via="typed")
         except CodeRefused as refused:
             error = refused
-    status = 400 if error else 200
+    status = (429 if error.code == "throttled" else 400) if error else 200
     return render(request, "congress/delegate_login.html", {"error": error, "typed": typed}, status=status)
 
 
@@ -90,6 +151,9 @@ def delegate_login(request: HttpRequest) -> HttpResponse:
 def delegate_card(request: HttpRequest, code: str) -> HttpResponse:
     """What the QR code on the card opens: signs the delegate in directly."""
     try:
-        return _sign_in(request, _find_delegate(code), via="card")
+        return _sign_in(request, _find_delegate(request, code), via="card")
     except CodeRefused as refused:
-        return render(request, "congress/delegate_login.html", {"error": refused, "typed": code}, status=404)
+        status = 429 if refused.code == "throttled" else 404
+        return render(
+            request, "congress/delegate_login.html", {"error": refused, "typed": code}, status=status
+        )

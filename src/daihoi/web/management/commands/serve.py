@@ -5,16 +5,23 @@ One process by default. `--processes N` runs N server processes on one port (the
 connections out), for a machine with more cores than one Python process can use; the screens then need
 the shared Redis channel layer (`REDIS_URL`), so that a change made in one process reaches the screens
 connected to another.
+
+`--tls` serves HTTPS with a certificate made for the hall on first start (its SHA-256 fingerprint is
+printed for checking); `--tls-cert/--tls-key` use the organisers' own. Session and CSRF cookies are then
+sent over HTTPS only.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -36,6 +43,13 @@ class Command(BaseCommand):
             default=1,
             help=_("Số tiến trình máy chủ (mặc định 1; từ 2 trở lên cần REDIS_URL)."),
         )
+        parser.add_argument(
+            "--tls",
+            action="store_true",
+            help=_("Dùng HTTPS với chứng chỉ tự tạo cho hội trường (tạo lần đầu, in dấu vân tay SHA-256)."),
+        )
+        parser.add_argument("--tls-cert", default="", help=_("Tệp chứng chỉ PEM cho HTTPS."))
+        parser.add_argument("--tls-key", default="", help=_("Tệp khóa riêng PEM của chứng chỉ."))
         parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)  # a child's socket
 
     def handle(
@@ -46,6 +60,9 @@ class Command(BaseCommand):
         quiet: bool,
         processes: int = 1,
         fd: int | None = None,
+        tls: bool = False,
+        tls_cert: str = "",
+        tls_key: str = "",
         **options: Any,
     ) -> None:
         # daphne.server installs the asyncio Twisted reactor; it must come before anything imports twisted.
@@ -54,25 +71,37 @@ class Command(BaseCommand):
 
         if processes < 1:
             raise CommandError(_("--processes phải là số nguyên dương (đang là %(n)s).") % {"n": processes})
+        certificate = self._tls(host, tls, tls_cert, tls_key)
+        if certificate is not None and processes > 1:
+            raise CommandError(_("HTTPS chưa dùng được với --processes; xin chạy một tiến trình."))
         if processes > 1 and fd is None:
             self._serve_processes(host, port, processes, quiet)
+            self._exit_promptly()
             return
         if fd is None:
             self._check_port_free(host, port)
         if not quiet:
             self.check(display_num_errors=False)
             self.check_migrations()
-            self.stdout.write(self.banner(host, port))
+            self.stdout.write(self.banner(host, port, https=certificate is not None))
+            if certificate is not None:
+                self.stdout.write(certificate[2])
             self.stdout.flush()
 
         from daihoi.web.asgi import application
 
         wal_keeper = _hold_sqlite_wal()  # noqa: F841 - held open for the life of the server
+        if certificate is not None:
+            from daihoi.web.tls import endpoint
+
+            endpoints = [endpoint(host, port, certificate[0], certificate[1])]
+        elif fd is None:
+            endpoints = build_endpoint_description_strings(host=host, port=port)
+        else:
+            endpoints = build_endpoint_description_strings(file_descriptor=fd)
         server = Server(
             application=application,
-            endpoints=build_endpoint_description_strings(host=host, port=port)
-            if fd is None
-            else build_endpoint_description_strings(file_descriptor=fd),
+            endpoints=endpoints,
             signal_handlers=True,  # SIGINT and SIGTERM stop the reactor; open requests are closed
             action_logger=None,
             verbosity=0 if quiet else 1,
@@ -80,8 +109,61 @@ class Command(BaseCommand):
         server.run()
         if not server.listening_addresses:
             raise CommandError(_("Không mở được cổng %(host)s:%(port)s.") % {"host": host, "port": port})
+        from daihoi.web.asgi import django_asgi_app
+
+        django_asgi_app.close_connections()
         if not quiet:
             self.stdout.write(_("Đã dừng máy chủ."))
+        self._exit_promptly()
+
+    def _tls(self, host: str, make: bool, cert: str, key: str) -> tuple[Path, Path, str] | None:
+        """(certificate, key, lines to print) when serving HTTPS; also makes the cookies Secure."""
+        from django.conf import settings
+
+        from daihoi.web import tls
+
+        if bool(cert) != bool(key):
+            raise CommandError(_("Cần cả --tls-cert và --tls-key."))
+        if not (make or cert):
+            return None
+        if cert:
+            cert_path, key_path = Path(cert).resolve(), Path(key).resolve()
+            try:
+                tls.check_pair(cert_path, key_path)
+            except ValueError as error:
+                raise CommandError(
+                    _("Chứng chỉ HTTPS không dùng được: %(error)s") % {"error": error}
+                ) from error
+            made = False
+        else:
+            lan = _lan_address() if host in ("0.0.0.0", "::", "[::]") else None  # noqa: S104
+            addresses = [host] + ([lan] if lan else [])
+            cert_path, key_path, made = tls.hall_certificate(Path(settings.DATA_DIR) / "tls", addresses)
+        # Read at every response, so setting them here covers this process.
+        settings.SESSION_COOKIE_SECURE = True
+        settings.CSRF_COOKIE_SECURE = True
+        lines = [
+            "",
+            (_("Đã tạo chứng chỉ HTTPS cho hội trường: %(path)s") if made else _("Chứng chỉ HTTPS: %(path)s"))
+            % {"path": cert_path},
+            _("Dấu vân tay SHA-256 (so với trình duyệt): %(fingerprint)s")
+            % {"fingerprint": tls.fingerprint(cert_path)},
+            "",
+        ]
+        return cert_path, key_path, "\n".join(lines)
+
+    def _exit_promptly(self) -> None:
+        """Leave as soon as the server has stopped: every write is committed and every connection
+        closed, so tearing the interpreter down (freeing each module of Django, Twisted and the app)
+        only delays the exit, by seconds on a busy laptop. Only when run as a command."""
+        if not getattr(self, "_called_from_command_line", False):
+            return
+        atexit._run_exitfuncs()
+        self.stdout.flush()
+        self.stderr.flush()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
     def _serve_processes(self, host: str, port: int, processes: int, quiet: bool) -> None:
         """Bind the port here, then run `processes` servers that all accept on it; stop them together."""
@@ -155,10 +237,11 @@ class Command(BaseCommand):
                     % {"host": host, "port": port, "error": error.strerror}
                 ) from error
 
-    def banner(self, host: str, port: int) -> str:
+    def banner(self, host: str, port: int, https: bool = False) -> str:
         """The addresses people need in the hall and, for the demo, the logins."""
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "[::]") else host  # noqa: S104
-        base = f"http://{shown}:{port}"
+        scheme = "https" if https else "http"
+        base = f"{scheme}://{shown}:{port}"
         lines = [
             _("daihoi đang chạy tại %(url)s (dừng: Ctrl+C)") % {"url": base},
             "",
@@ -169,7 +252,7 @@ class Command(BaseCommand):
             lan = _lan_address()
             if lan:
                 lines.append(
-                    f"  {_('Trong mạng nội bộ')}: http://{lan}:{port}/  "
+                    f"  {_('Trong mạng nội bộ')}: {scheme}://{lan}:{port}/  "
                     + _("(thêm %(ip)s vào DAIHOI_ALLOWED_HOSTS)") % {"ip": lan}
                 )
         try:

@@ -9,7 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", auth.healthz, name="healthz"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="congress/login.html", redirect_authenticated_user=True),
+        auth.StaffLoginView.as_view(),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
