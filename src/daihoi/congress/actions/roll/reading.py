@@ -1,11 +1,22 @@
-"""Reading a roll file (CSV or .xlsx) into its header and non-empty rows, refusing files it cannot use."""
+"""Reading a roll file (CSV or .xlsx) into its header and non-empty rows, refusing files it cannot use.
+
+A spreadsheet is small on the wire and can be huge inside: a 1.9 KB .xlsx with one cell in row 30,000,000
+made openpyxl yield thirty million empty rows, and a 5 MB file of shared strings unpacked to gigabytes.
+So the zip is inspected before openpyxl sees it (unpacked sizes, compression ratios, cells and strings
+counted while streaming), the declared dimension is checked, iteration stops at fixed row and column
+limits, and at most `PARSE_SLOTS` files are read at once, so that uploads cannot take every request
+thread from the check-in desk and the ballots.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import threading
 import warnings
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +36,22 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 # Rolls often carry a title and a blank line or two above the header row.
 HEADER_SEARCH_ROWS = 10
+# Spreadsheet row numbers read at most (data rows, blank rows and the title lines together).
+MAX_SHEET_ROWS = 20_000
+MAX_COLUMNS = 100
+# Inside an .xlsx: what all its parts may unpack to, the shared strings alone, how much better than
+# ordinary XML a large part may compress, how many parts, cells and strings it may hold.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 500
+MAX_CELLS = 250_000
+MAX_CELLS_PER_ROW = 1_000
+MAX_SHARED_STRINGS = 250_000
+# Files read at once, and how long a request waits for its turn before it is told to try again.
+PARSE_SLOTS = 2
+PARSE_WAIT_SECONDS = 2.0
 
 
 @dataclass
@@ -111,7 +138,8 @@ def _csv_rows(filename: str, data: bytes) -> Iterator[tuple[int, Sequence[Any]]]
             )
             % {"name": filename},
         ) from error
-    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    # The first lines, and not too much of them: the sniffer's patterns are slow on a long line.
+    sample = "\n".join(text[:65536].splitlines()[:HEADER_SEARCH_ROWS])
     try:
         # Excel set to Vietnamese writes ';' (the decimal mark is ',').
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -131,24 +159,204 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_parse_slots = threading.BoundedSemaphore(PARSE_SLOTS)
+
+
 def read_table(filename: str, data: bytes) -> Table:
-    """The header and the non-empty rows of the file; refuses files the import cannot use."""
-    if _file_kind(filename, data) == "csv":
-        return _collect(filename, _csv_rows(filename, data))
+    """The header and the non-empty rows of the file; refuses files the import cannot use.
+
+    At most `PARSE_SLOTS` files are read at once; a request that cannot get a turn within
+    `PARSE_WAIT_SECONDS` is refused (`import_busy`) instead of holding a request thread.
+    """
+    kind = _file_kind(filename, data)
+    if not _parse_slots.acquire(timeout=PARSE_WAIT_SECONDS):
+        raise _refuse_file(
+            "import_busy",
+            _("Máy chủ đang đọc %(count)s tệp danh sách khác; hãy gửi lại tệp “%(name)s” sau ít phút.")
+            % {"count": PARSE_SLOTS, "name": filename},
+            slots=PARSE_SLOTS,
+        )
+    try:
+        if kind == "csv":
+            return _collect(filename, _bounded(filename, _csv_rows(filename, data)))
+        return _read_xlsx(filename, data)
+    finally:
+        _parse_slots.release()
+
+
+def _read_xlsx(filename: str, data: bytes) -> Table:
+    inspect_xlsx(filename, data)
     workbook = _open_workbook(filename, data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            sheet = workbook.worksheets[0]
+            _check_dimension(filename, sheet)
             # The first sheet. Read-only sheets yield missing rows as empty ones: the index is the row number.
-            rows = enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
+            # No `max_row`: openpyxl would pad to it; `_bounded` stops at the first row past the limit.
+            values = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
             try:
-                return _collect(filename, rows)
+                return _collect(filename, _bounded(filename, enumerate(values, start=1)))
             except ActionError:
                 raise
             except Exception as error:
                 raise _corrupt(filename) from error
     finally:
         workbook.close()
+
+
+def _too_large(filename: str, code: str, what: str, found: int, limit: int) -> ActionError:
+    return _refuse_file(
+        code,
+        _("Tệp “%(name)s” có %(what)s vượt giới hạn: %(found)s, tối đa %(limit)s. %(advice)s")
+        % {
+            "name": filename,
+            "what": what,
+            "found": found,
+            "limit": limit,
+            "advice": _("Hãy chép phần danh sách sang một tệp mới rồi nhập lại."),
+        },
+        found=found,
+        limit=limit,
+    )
+
+
+def _sheet_too_large(filename: str, row: int) -> ActionError:
+    return _too_large(filename, "sheet_too_large", _("số dòng"), row, MAX_SHEET_ROWS)
+
+
+def _check_dimension(filename: str, sheet: Any) -> None:
+    """Refuse a sheet whose declared size (`<dimension ref="A1:J30000000"/>`) is past the limits."""
+    rows, columns = sheet.max_row, sheet.max_column
+    if isinstance(rows, int) and rows > MAX_SHEET_ROWS:
+        raise _sheet_too_large(filename, rows)
+    if isinstance(columns, int) and columns > MAX_COLUMNS:
+        raise _too_large(filename, "too_many_columns", _("số cột"), columns, MAX_COLUMNS)
+
+
+def _bounded(filename: str, rows: Iterator[tuple[int, Sequence[Any]]]) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The rows up to `MAX_SHEET_ROWS` and `MAX_COLUMNS`: past them the file is refused, never read on."""
+    for number, values in rows:
+        if number > MAX_SHEET_ROWS:
+            raise _sheet_too_large(filename, number)
+        if len(values) > MAX_COLUMNS:
+            if not all(is_blank(v) for v in values[MAX_COLUMNS:]):
+                raise _too_large(filename, "too_many_columns", _("số cột"), len(values), MAX_COLUMNS)
+            values = values[:MAX_COLUMNS]
+        yield number, values
+
+
+# Parts of an .xlsx that openpyxl parses cell by cell or string by string; counted before it does.
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+_TOKEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|si)[\s/>]")
+_TOKEN_CARRY = 64  # longer than any token, so that one split across two chunks is still seen
+_CHUNK = 1024 * 1024
+
+
+def inspect_xlsx(filename: str, data: bytes) -> None:
+    """Refuse an .xlsx whose parts unpack past the limits, before openpyxl reads any of it.
+
+    zipfile never yields more than a part's declared size (it checks the CRC at the end), so the declared
+    sizes are a bound; cells and shared strings are then counted in one streaming pass.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_ZIP_MEMBERS:
+                raise _too_large(
+                    filename, "too_many_parts", _("số phần trong tệp"), len(parts), MAX_ZIP_MEMBERS
+                )
+            _check_sizes(filename, parts)
+            cells = 0
+            for part in parts:
+                if part.filename == _SHARED_STRINGS_PART:
+                    strings = _count(archive, part, lambda _row: None)["si"]
+                    if strings > MAX_SHARED_STRINGS:
+                        raise _too_large(
+                            filename, "too_many_strings", _("số chuỗi chữ"), strings, MAX_SHARED_STRINGS
+                        )
+                elif _SHEET_PART.fullmatch(part.filename):
+
+                    def wide_row(in_row: int) -> None:
+                        raise _too_large(
+                            filename, "too_many_columns", _("số ô trong một dòng"), in_row, MAX_CELLS_PER_ROW
+                        )
+
+                    cells += _count(archive, part, wide_row)["c"]
+                    if cells > MAX_CELLS:
+                        raise _too_large(filename, "too_many_cells", _("số ô"), cells, MAX_CELLS)
+    except ActionError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as error:
+        raise _corrupt(filename) from error
+
+
+def _check_sizes(filename: str, parts: list[zipfile.ZipInfo]) -> None:
+    total = 0
+    for part in parts:
+        total += part.file_size
+        limit = MAX_SHARED_STRINGS_BYTES if part.filename == _SHARED_STRINGS_PART else MAX_UNPACKED_BYTES
+        if part.file_size > limit or total > MAX_UNPACKED_BYTES:
+            raise _refuse_file(
+                "unpacked_too_large",
+                _(
+                    "Tệp “%(name)s” khi giải nén lớn %(size)s MB, quá giới hạn %(limit)s MB: đây không phải "
+                    "một danh sách bình thường."
+                )
+                % {
+                    "name": filename,
+                    "size": megabytes(max(total, part.file_size)),
+                    "limit": limit // (1024 * 1024),
+                },
+                part=part.filename,
+                size=part.file_size,
+                limit=limit,
+            )
+        if part.file_size > RATIO_CHECKED_FROM_BYTES and part.file_size > MAX_COMPRESSION_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise _refuse_file(
+                "suspicious_compression",
+                _(
+                    "Tệp “%(name)s” bị nén bất thường (%(ratio)s lần, tối đa %(limit)s lần): đây không phải "
+                    "một danh sách bình thường."
+                )
+                % {
+                    "name": filename,
+                    "ratio": part.file_size // max(part.compress_size, 1),
+                    "limit": MAX_COMPRESSION_RATIO,
+                },
+                part=part.filename,
+                limit=MAX_COMPRESSION_RATIO,
+            )
+
+
+def _count(
+    archive: zipfile.ZipFile, part: zipfile.ZipInfo, wide_row: Callable[[int], None]
+) -> dict[str, int]:
+    """How many `<row>`, `<c>` and `<si>` elements a part has, read in chunks; `wide_row` hears of a row
+    with more than `MAX_CELLS_PER_ROW` cells."""
+    counts = {"row": 0, "c": 0, "si": 0}
+    in_row = 0
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            # Tokens that end in the carried tail were counted with the previous chunk.
+            for match in _TOKEN.finditer(window):
+                if match.end() <= len(tail):
+                    continue
+                name = match[1].decode()
+                counts[name] += 1
+                if name == "row":
+                    in_row = 0
+                elif name == "c":
+                    in_row += 1
+                    if in_row > MAX_CELLS_PER_ROW:
+                        wide_row(in_row)
+            tail = window[-_TOKEN_CARRY:]
+    return counts
 
 
 def _collect(filename: str, rows: Iterator[tuple[int, Sequence[Any]]]) -> Table:
