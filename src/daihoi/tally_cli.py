@@ -19,6 +19,7 @@ from typing import NoReturn
 from daihoi.rules.counting import Ballot, Candidate, Election, tally
 from daihoi.rules.errors import RuleError
 from daihoi.rules.minutes import render_minutes
+from daihoi.rules.numbers import MAX_DIGITS, NumberError, parse_int
 from daihoi.rules.ruleset import RuleSet
 from daihoi.rules.rulesets import DEFAULT, RULESETS, get_ruleset
 
@@ -34,15 +35,25 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"daihoi tally: {message}")
 
 
+def _whole(text: str) -> int:
+    """An argument's whole number, parsed as every number typed into the app is."""
+    try:
+        return parse_int(text, minimum=None, maximum=None)
+    except NumberError as e:
+        raise argparse.ArgumentTypeError(e.message_en) from None
+
+
 def _parser() -> _Parser:
     p = _Parser(prog="daihoi tally", description="Count an election from CSV files and print the result.")
     p.add_argument("--rules", default=DEFAULT, help=f"rule set: {', '.join(sorted(RULESETS))}")
-    p.add_argument("--seats", type=int, required=True, help="number to elect")
-    p.add_argument("--base", type=int, help="N, the base of thresholds and percentages (required for party)")
+    p.add_argument("--seats", type=_whole, required=True, help="number to elect")
+    p.add_argument(
+        "--base", type=_whole, help="N, the base of thresholds and percentages (required for party)"
+    )
     p.add_argument("--candidates", required=True, help="candidates.csv: id,name in ballot order")
     p.add_argument("--ballots", required=True, help="ballots.csv: ballot,invalid_reason[,weight],<ids>...")
-    p.add_argument("--alternates", type=int, default=0, help="alternates elected on the same ballot")
-    p.add_argument("--issued", type=int, help="ballots handed out (default: the rows of ballots.csv)")
+    p.add_argument("--alternates", type=_whole, default=0, help="alternates elected on the same ballot")
+    p.add_argument("--issued", type=_whole, help="ballots handed out (default: the rows of ballots.csv)")
     p.add_argument("--format", choices=("json", "text"), default="json")
     return p
 
@@ -70,6 +81,14 @@ def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
                 yield reader.line_num, row
     except csv.Error as e:
         _fail(path, reader.line_num, f"not valid CSV ({e})")
+
+
+_LARGEST_TEXT = f"{10**MAX_DIGITS - 1:,}"
+
+
+def _short(cell: str) -> str:
+    """A cell as a one-line message quotes it: 5,000 digits are shown by their first few and their count."""
+    return cell if len(cell) <= 24 else f"{cell.strip()[:12]}… ({len(cell.strip())} characters)"
 
 
 def _nfc(text: str) -> str:
@@ -113,12 +132,12 @@ def _mark_reader(layout: str, lenient_blank: bool) -> tuple[Callable[[str], Mark
     if layout == "cumulative":
 
         def votes(cell: str) -> Mark:
-            cell = cell.strip()
-            if not cell:
+            if not cell.strip():
                 return 0
-            if not cell.isascii() or not cell.isdigit():
-                raise KeyError(cell)
-            return int(cell)
+            try:
+                return parse_int(cell, minimum=0, maximum=None)
+            except NumberError:
+                raise KeyError(cell) from None
 
         return votes, "is not a whole number of votes"
     table: dict[str, Mark] = dict(_AGREE_DISAGREE if layout == "agree_disagree" or lenient_blank else _STRIKE)
@@ -204,10 +223,12 @@ def read_ballots(path: str, election: Election) -> list[Ballot]:
             )
         weight = 1
         if has_weight:
-            cell = row[2].strip()
-            if not (cell.isascii() and cell.isdigit()) or int(cell) < 1:
-                _fail(path, line, f'weight "{row[2]}" is not a whole number of at least 1')
-            weight = int(cell)
+            try:
+                weight = parse_int(row[2], minimum=1, maximum=None)
+            except NumberError:
+                _fail(
+                    path, line, f'weight "{_short(row[2])}" is not a whole number from 1 to {_LARGEST_TEXT}'
+                )
             if weight != 1 and not rules.weighted:
                 _fail(
                     path, line, f"weight {weight}: rule set {rules.name} is not weighted, so weight must be 1"
@@ -221,7 +242,7 @@ def read_ballots(path: str, election: Election) -> list[Ballot]:
                 try:
                     convert(cell)
                 except KeyError:
-                    _fail(path, line, f'mark "{cell}" in column {cand.id} {described}')
+                    _fail(path, line, f'mark "{_short(cell)}" in column {cand.id} {described}')
             raise  # unreachable: some cell failed above
         ballots.append(Ballot(bid, marks, reason, weight))
     return ballots
