@@ -205,7 +205,9 @@ def desk_search(request: HttpRequest, slug: str) -> JsonResponse:
     if q:
         matches = Delegate.objects.filter(congress=congress).select_related("unit")
         matches = (
-            matches.filter(number=parse_int(q)) if is_int(q, minimum=1) else matches.filter(search_name__contains=q)
+            matches.filter(number=parse_int(q))
+            if is_int(q, minimum=1)
+            else matches.filter(search_name__contains=q)
         )
         found = list(matches.order_by("number")[:SEARCH_LIMIT])
     return JsonResponse(

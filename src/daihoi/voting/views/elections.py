@@ -20,6 +20,7 @@ from daihoi.congress.access import Role, congress_view
 from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
+from daihoi.congress.names import NameProblem, clean_name
 from daihoi.rules.numbers import NumberError, parse_int
 from daihoi.voting.actions import elections as actions
 from daihoi.voting.actions.motions import congress_base, present_voters
@@ -50,6 +51,18 @@ def _delegate(request: HttpRequest, raw: str | None) -> Delegate | None:
             "unknown_delegate", _("Không có đại biểu số %(number)s.") % {"number": number}, number=number
         )
     return found
+
+
+def _name(raw: str) -> str:
+    """A typed nominee's name in its stored form (NFC, nothing invisible); control characters refused."""
+    try:
+        return clean_name(raw)
+    except NameProblem as bad:
+        raise ActionError(
+            bad.code,
+            _("%(field)s có ký tự điều khiển hoặc ký tự không hợp lệ (%(char)s, ký tự thứ %(position)s).")
+            % {"field": _("Họ và tên"), "char": bad.char, "position": bad.position},
+        ) from None
 
 
 def _seats(raw: str | None) -> int:
@@ -218,7 +231,7 @@ def election_add_candidate(request: HttpRequest, slug: str, election_id: int) ->
             actor=request.actor,  # type: ignore[attr-defined]
             source=p.get("source", Candidate.Source.COMMITTEE),
             delegate=_delegate(request, p.get("delegate")),
-            full_name=p.get("full_name", ""),
+            full_name=_name(p.get("full_name", "")),
             nominator=_delegate(request, p.get("nominator")),
             note=p.get("note", ""),
         )

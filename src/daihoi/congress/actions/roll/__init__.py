@@ -29,7 +29,7 @@ from daihoi.congress.actions.roll.columns import (
     Column,
     header_key,
 )
-from daihoi.congress.actions.roll.duplicates import check_duplicates
+from daihoi.congress.actions.roll.duplicates import check_duplicates, guest_key
 from daihoi.congress.actions.roll.reading import (
     HEADER_SEARCH_ROWS,
     MAX_FILE_BYTES,
@@ -41,7 +41,7 @@ from daihoi.congress.actions.roll.reading import (
 from daihoi.congress.actions.roll.rows import DelegateDraft, GuestDraft, Problems, RowProblem, check_rows
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate, Guest, new_card_code
-from daihoi.congress.names import normalize_name, search_key
+from daihoi.congress.names import NameProblem, clean_name, search_key
 
 __all__ = [
     "COLUMNS",
@@ -201,14 +201,29 @@ def add_guest(
     congress: Congress, actor: Actor, *, full_name: str, title: str = "", organization_name: str = ""
 ) -> Guest:
     """Add one guest: attends, never votes, never counts."""
-    name = normalize_name(full_name)
-    title, organization_name = normalize_name(title), normalize_name(organization_name)
+    labels = {"full_name": _("Họ và tên"), "title": _("Chức danh"), "organization_name": _("Đơn vị")}
+    cleaned: dict[str, str] = {}
+    for model_field, raw in (
+        ("full_name", full_name),
+        ("title", title),
+        ("organization_name", organization_name),
+    ):
+        try:
+            cleaned[model_field] = clean_name(raw)
+        except NameProblem as bad:
+            raise ActionError(
+                bad.code,
+                _("%(field)s có ký tự điều khiển hoặc ký tự không hợp lệ (%(char)s, ký tự thứ %(position)s).")
+                % {"field": labels[model_field], "char": bad.char, "position": bad.position},
+                field=model_field,
+            ) from None
+    name, title, organization_name = cleaned["full_name"], cleaned["title"], cleaned["organization_name"]
     if not name:
         raise ActionError("required", _("Cần ghi họ và tên khách mời."), field="full_name")
     for value, model_field, label in (
-        (name, "full_name", _("Họ và tên")),
-        (title, "title", _("Chức danh")),
-        (organization_name, "organization_name", _("Đơn vị")),
+        (name, "full_name", labels["full_name"]),
+        (title, "title", labels["title"]),
+        (organization_name, "organization_name", labels["organization_name"]),
     ):
         limit = Guest._meta.get_field(model_field).max_length
         if limit is not None and len(value) > limit:
@@ -221,9 +236,9 @@ def add_guest(
     with transaction.atomic():
         congress = Congress.objects.select_for_update().get(pk=congress.pk)
         _require_open(congress)
-        key = (name.casefold(), organization_name.casefold())
+        key = guest_key(name, organization_name)
         for other in Guest.objects.filter(congress=congress).only("full_name", "organization_name"):
-            if (normalize_name(other.full_name).casefold(), other.organization_name.casefold()) == key:
+            if guest_key(other.full_name, other.organization_name) == key:
                 raise ActionError(
                     "duplicate_guest",
                     _("Khách mời “%(name)s” đã có trong danh sách.") % {"name": name},

@@ -9,17 +9,25 @@ from django.utils.translation import gettext as _
 
 from daihoi.congress.actions.roll.rows import DelegateDraft, GuestDraft, Problems, date_text
 from daihoi.congress.models import Congress, Delegate, Guest
-from daihoi.congress.names import normalize_name
+from daihoi.congress.names import name_skeleton
+
+
+def guest_key(full_name: str, organization_name: str) -> tuple[str, str]:
+    """Two guests are the same when name and organization look the same (see `name_skeleton`)."""
+    return name_skeleton(full_name), name_skeleton(organization_name)
 
 
 def _person_key(name: str, born: dt.date) -> tuple[str, dt.date]:
-    return normalize_name(name).casefold(), born
+    return name_skeleton(name), born
 
 
 def check_duplicates(
     congress: Congress, drafts: Iterable[DelegateDraft | GuestDraft], problems: Problems
 ) -> None:
-    """Same name and date of birth, same phone or same seat: twice in the file, or already on the roll."""
+    """Same name and date of birth, same phone or same seat: twice in the file, or already on the roll.
+
+    Names and seats are compared by their skeleton, so a name retyped with a Cyrillic "Т" or a zero-width
+    space is caught as the same person."""
     existing = list(
         Delegate.objects.filter(congress=congress).only(
             "number", "full_name", "date_of_birth", "phone", "seat_number"
@@ -27,9 +35,9 @@ def check_duplicates(
     )
     roll_person = {_person_key(d.full_name, d.date_of_birth): d for d in existing if d.date_of_birth}
     roll_phone = {d.phone: d for d in existing if d.phone}
-    roll_seat = {d.seat_number.casefold(): d for d in existing if d.seat_number}
+    roll_seat = {name_skeleton(d.seat_number): d for d in existing if d.seat_number}
     roll_guests = {
-        (normalize_name(g.full_name).casefold(), g.organization_name.casefold())
+        guest_key(g.full_name, g.organization_name)
         for g in Guest.objects.filter(congress=congress).only("full_name", "organization_name")
     }
     file_person: dict[tuple[str, dt.date], int] = {}
@@ -38,7 +46,7 @@ def check_duplicates(
     file_guests: dict[tuple[str, str], int] = {}
     for draft in drafts:
         if isinstance(draft, GuestDraft):
-            key = (normalize_name(draft.full_name).casefold(), draft.organization_name.casefold())
+            key = guest_key(draft.full_name, draft.organization_name)
             if key in file_guests:
                 problems.add(
                     draft.row,
@@ -102,7 +110,7 @@ def check_duplicates(
                 )
             file_phone.setdefault(draft.phone, draft.row)
         if draft.seat_number:
-            seat = draft.seat_number.casefold()
+            seat = name_skeleton(draft.seat_number)
             if seat in file_seat:
                 problems.add(
                     draft.row,

@@ -22,13 +22,14 @@ from daihoi.congress.actions.roll.columns import (
 from daihoi.congress.actions.roll.reading import Table, is_blank
 from daihoi.congress.actions.setup import sub_units
 from daihoi.congress.models import Congress, Delegate, Organization
-from daihoi.congress.names import normalize_name
+from daihoi.congress.names import bad_character, normalize_name
 
-_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
-_YEAR = re.compile(r"\d{4}")
+# ASCII digits only: `\d` alone also matches Arabic-Indic and other digits, which no roll means.
+_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", re.ASCII)
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", re.ASCII)
+_YEAR = re.compile(r"\d{4}", re.ASCII)
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-_PHONE = re.compile(r"0\d{9,10}")
+_PHONE = re.compile(r"0\d{9,10}", re.ASCII)
 _EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
@@ -112,7 +113,18 @@ class _Row:
         self.problems.add(self.number, key, code, detail)
 
     def text(self, key: str, *, required: bool = False) -> str:
-        value = cell_text(self.values.get(key))
+        raw = self.values.get(key)
+        if isinstance(raw, str) and (bad := bad_character(raw)) is not None:
+            self.problem(
+                key,
+                bad.code,
+                _(
+                    "có ký tự điều khiển hoặc ký tự không hợp lệ (%(char)s, ký tự thứ %(position)s); hãy gõ lại ô này"
+                )
+                % {"char": bad.char, "position": bad.position},
+            )
+            return ""
+        value = cell_text(raw)
         if required and not value:
             self.problem(key, "required", _("bắt buộc phải có"))
         limit = COLUMNS_BY_KEY[key].max_length
