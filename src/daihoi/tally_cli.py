@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import NoReturn
 
+from daihoi.cells import unquote_cell
 from daihoi.rules.counting import Ballot, Candidate, Election, tally
 from daihoi.rules.errors import RuleError
 from daihoi.rules.minutes import render_minutes
@@ -109,7 +110,8 @@ def read_candidates(path: str) -> tuple[Candidate, ...]:
     for line, row in rows:
         if len(row) != 2:
             _fail(path, line, f"{len(row)} fields, expected 2 (id,name)")
-        cid, name = _nfc(row[0]), " ".join(_nfc(row[1]).split())
+        # A name such as "=SUM(…)" is written with a leading quote so that no spreadsheet runs it.
+        cid, name = _nfc(row[0]), " ".join(_nfc(unquote_cell(row[1])).split())
         if not cid:
             _fail(path, line, "the id is empty")
         if not name:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from daihoi.cells import safe_cell
 from daihoi.congress.models import Congress
 from daihoi.rules.minutes import REASON_LABELS
 from daihoi.rules.motions import decide_motion
@@ -776,7 +777,7 @@ class Export:
 def _csv(rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(rows)
+    writer.writerows([[safe_cell(v) for v in row] for row in rows])  # names are data, never formulas
     return out.getvalue()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from daihoi.cells import unquote_cell
 from daihoi.congress.actions.roll.columns import (
     COLUMNS_BY_KEY,
     GUEST,
@@ -75,7 +76,7 @@ def cell_text(value: Any) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return normalize_name(str(value))
+    return normalize_name(unquote_cell(str(value)))
 
 
 class Problems:
