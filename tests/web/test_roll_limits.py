@@ -45,8 +45,9 @@ def sheet_xml(rows: str, dimension: str | None = "A1:E2") -> str:
 
 
 def build_xlsx(sheet: str, shared_strings: bytes | int | None = None) -> bytes:
-    """A minimal .xlsx written part by part, the way a hand-made bomb is. `shared_strings` as an int is the
-    number of megabytes of repeated strings to stream into xl/sharedStrings.xml."""
+    """A minimal .xlsx written part by part, the way a hand-made bomb is, that openpyxl reads (shared strings
+    included: they are linked from the workbook). `shared_strings` as an int is the number of megabytes of
+    repeated strings to stream into xl/sharedStrings.xml."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(
@@ -59,7 +60,13 @@ def build_xlsx(sheet: str, shared_strings: bytes | int | None = None) -> bytes:
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            "</Types>",
+            + (
+                '<Override PartName="/xl/sharedStrings.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                if shared_strings is not None
+                else ""
+            )
+            + "</Types>",
         )
         z.writestr(
             "_rels/.rels",
@@ -76,7 +83,14 @@ def build_xlsx(sheet: str, shared_strings: bytes | int | None = None) -> bytes:
             "xl/_rels/workbook.xml.rels",
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+            'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            + (
+                '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                if shared_strings is not None
+                else ""
+            )
+            + "</Relationships>",
         )
         z.writestr("xl/worksheets/sheet1.xml", sheet)
         if isinstance(shared_strings, bytes):

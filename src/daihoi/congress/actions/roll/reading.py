@@ -51,7 +51,7 @@ MAX_CELLS_PER_ROW = 1_000
 MAX_SHARED_STRINGS = 250_000
 # Files read at once, and how long a request waits for its turn before it is told to try again.
 PARSE_SLOTS = 2
-PARSE_WAIT_SECONDS = 2.0
+PARSE_WAIT_SECONDS = 1.0
 
 
 @dataclass
