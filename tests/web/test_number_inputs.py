@@ -255,3 +255,10 @@ def test_tally_from_db_with_a_bad_id_exits_2_with_one_line(raw):
         call_command("tally", "--from-db", raw)
     assert refused.value.returncode == 2
     assert "\n" not in str(refused.value) and len(str(refused.value)) < 200
+
+
+def test_a_30_digit_id_in_a_url_is_a_404_not_an_overflow(election):
+    chair = staff(election.congress, Role.PRESIDIUM)
+    assert chair.get(_url("election_detail", election)).status_code == 200
+    response = chair.get(_url("election_detail", election).replace(f"/{election.pk}/", f"/{HUGE}/"))
+    assert response.status_code == 404
