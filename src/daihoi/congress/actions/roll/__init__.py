@@ -4,8 +4,12 @@ An import reads the file, checks every row against the congress (sub-units, the 
 the congress row is locked, and either writes all rows in one transaction with one audit entry, or
 writes nothing and returns a report naming each spreadsheet row and each problem.
 
-File-level refusals (format, size, corrupt file, missing columns) raise `ActionError`; row-level problems
-come back in `ImportReport.problems`.
+File-level refusals (format, size, corrupt file, missing columns, a file past the reading limits) raise
+`ActionError`; row-level problems come back in `ImportReport.problems`.
+
+The seams: `columns` (the headers and words a file may use), `reading` (the file to a table, bounded),
+`rows` (each row checked against the congress), `duplicates` (people, phones and seats seen twice); this
+module writes.
 """
 
 from __future__ import annotations
