@@ -273,3 +273,12 @@ def test_the_upload_page_answers_a_bomb_with_400_and_the_translated_reason():
         upload = SimpleUploadedFile("bom.xlsx", build_xlsx(good_sheet(), shared_strings=96))
         error = refusal(congress, upload.read())
     assert "unpacks to" in error.message
+
+
+def test_a_zip_with_damaged_compressed_data_is_a_corrupt_file_not_a_500():
+    congress = empty_congress()
+    data = bytearray(build_xlsx(good_sheet()))
+    start = data.index(b"xl/worksheets/sheet1.xml") + len(b"xl/worksheets/sheet1.xml")
+    data[start : start + 40] = bytes(40)  # the first bytes of the sheet's deflate stream
+    error = refusal(congress, bytes(data))
+    assert error.code == "corrupt_file"
