@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from daihoi.audit.models import Anchor
 from daihoi.congress.access import Actor, Role
 from daihoi.congress.models import Congress
 from daihoi.rules.ordering import ballot_order
@@ -189,6 +190,10 @@ def test_a_result_of_32_candidates_fits_the_projector_without_scrolling(
     expect(on_screen.locator(".voting-bar").first).to_contain_text("57 phiếu · 95.00%")
     expect(on_screen.locator("[data-field=next-round]")).to_contain_text("Trịnh Thị Xuân Mai")
     expect(on_screen.locator("[data-field=next-round]")).to_contain_text("La Văn Sáng")
+    # The audit chain's head anchored at the release, as the announcement prints it.
+    released = Anchor.objects.get(reason="election.release", ref=f"election:{election.pk}")
+    expect(on_screen.locator("[data-field=anchor]")).to_contain_text(f"(#{released.seq}): {released.short}")
+    expect(on_screen.locator("[data-field=anchor]")).to_contain_text(released.hash)
     if width == 1920 and os.environ.get("DAIHOI_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "result-screen-32.png"))

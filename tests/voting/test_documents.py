@@ -8,10 +8,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.test import TestCase
 from docx import Document as Docx
 
+from daihoi.audit.models import Anchor, AuditHead
+from daihoi.congress.access import SYSTEM
+from daihoi.congress.models import Delegate
 from daihoi.voting import documents
 from daihoi.voting.actions import counting
+from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Motion
 from tests.factories import make_congress
 from tests.voting.test_count_actions import worked_example
@@ -63,8 +68,8 @@ def test_the_minutes_carry_every_figure_of_p16(certified):
     assert "Số đại biểu có mặt khi bỏ phiếu: 28." in text
     assert "Phát ra | 28" in text and "Hợp lệ | 25" in text and "Không hợp lệ | 3" in text
     assert "gạch hết tên | 1" in text
-    assert "1 | Nguyễn Văn An | 24 | 80.00 | Trúng cử" in text
-    assert "6 | Vũ Quốc Hùng | 15 | 50.00 | Không trúng cử" in text
+    assert "1 | Nguyễn Văn An | 24 | 80,00 | Trúng cử" in text
+    assert "6 | Vũ Quốc Hùng | 15 | 50,00 | Không trúng cử" in text
     assert "Trưởng ban" in text and "(Ký, ghi rõ họ tên)" in text
     head = certified.countingmember_set.get(is_head=True).delegate.full_name
     assert head in text
@@ -91,7 +96,7 @@ def test_the_minutes_say_so_when_ballots_were_cast_electronically():
 def test_the_pdf_minutes_embed_liberation_serif_and_read_back(certified, tmp_path):
     data = documents.render_pdf(documents.produce("minutes", certified))
     text = pdf_text(data, tmp_path)
-    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Nguyễn Văn An" in text and "80.00" in text
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Nguyễn Văn An" in text and "80,00" in text
     fonts = pdf_fonts(data, tmp_path)
     assert "Liberation-Serif" in fonts
     assert "DejaVu" not in fonts  # no fallback: every Vietnamese glyph is in the serif face
@@ -113,8 +118,8 @@ def test_the_pdf_renders_to_a_page_image(certified, tmp_path):
 def test_the_announcement_lists_the_elected_by_votes(certified):
     text = docx_text(documents.render_docx(documents.produce("announcement", certified)))
     assert "THÔNG BÁO KẾT QUẢ BẦU CỬ" in text
-    assert "1 | Nguyễn Văn An | 24 | 80.00" in text
-    assert "5 | Hoàng Thanh Giang | 16 | 53.33" in text
+    assert "1 | Nguyễn Văn An | 24 | 80,00" in text
+    assert "5 | Hoàng Thanh Giang | 16 | 53,33" in text
     assert "T/M BAN KIỂM PHIẾU" in text
 
 
@@ -131,7 +136,7 @@ def test_a_tie_shows_the_next_round_in_the_minutes():
     assert "bằng phiếu ở vị trí cuối" in text and "Phạm Minh Dũng, Hoàng Thanh Giang" in text
 
 
-def test_motion_minutes_show_percents_of_n_and_the_verdict(tmp_path):
+def test_motion_minutes_show_percents_of_n_and_the_stored_verdict(tmp_path):
     congress = make_congress(delegates=10)
     motion = Motion.objects.create(
         congress=congress,
@@ -144,15 +149,105 @@ def test_motion_minutes_show_percents_of_n_and_the_verdict(tmp_path):
         base=10,
         present=10,
         is_passed=True,
+        outcome="Thông qua: tán thành 6, cần tán thành > 50% × N (10), tức ít nhất 6",
     )
     text = docx_text(documents.render_docx(documents.produce("motion_minutes", motion)))
     assert "BIÊN BẢN BIỂU QUYẾT" in text
-    assert "Tán thành | 6 | 60.00" in text and "Không tán thành | 3 | 30.00" in text
-    assert "THÔNG QUA" in text
+    assert "Tán thành | 6 | 60,00" in text and "Không tán thành | 3 | 30,00" in text
+    assert lines(text, "Kết quả:") == ["Kết quả: THÔNG QUA."]
+    assert lines(text, "Căn cứ") == [
+        "Căn cứ (ghi nhận khi kết thúc biểu quyết): Thông qua: tán thành 6, cần tán thành > 50% × N (10), "
+        "tức ít nhất 6."
+    ]
     if POPPLER:
-        assert "60.00" in pdf_text(
+        assert "60,00" in pdf_text(
             documents.render_pdf(documents.produce("motion_minutes", motion)), tmp_path
         )
+
+
+def test_the_minutes_print_the_stored_verdict_even_if_the_counts_say_otherwise():
+    """The document never decides: a stored "not passed" stays "not passed" whatever the counts."""
+    congress = make_congress(delegates=10)
+    motion = Motion.objects.create(
+        congress=congress, title="Một nội dung", status=Motion.Status.CLOSED,
+        yes=10, no=0, abstain=0, base=10, present=10, is_passed=False, outcome="Không thông qua: như đã ghi",
+    )  # fmt: skip
+    text = docx_text(documents.render_docx(documents.produce("motion_minutes", motion)))
+    assert lines(text, "Kết quả:") == ["Kết quả: KHÔNG THÔNG QUA."]
+
+
+def lines(text: str, start: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith(start)]
+
+
+def check_in(congress, count: int) -> None:
+    ids = list(congress.delegates.order_by("number").values_list("pk", flat=True)[:count])
+    Delegate.objects.filter(pk__in=ids).update(attendance=Delegate.Attendance.PRESENT)
+
+
+def closed_motion(congress, kind: str, *, yes: int, no: int, abstain: int = 0) -> Motion:
+    m = mo.create_motion(congress, actor=SYSTEM, title=f"Biểu quyết: {Motion.Kind(kind).label}", kind=kind)
+    mo.open_motion(m, actor=SYSTEM)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the anchors file line, as after a commit
+        return mo.close_motion(m, actor=SYSTEM, yes=yes, no=no, abstain=abstain)
+
+
+def test_a_floor_nominee_admitted_by_p7_is_printed_as_passed_with_the_p7_test():
+    """40 of 120 present agree: admitted (10 × 40 > 3 × 120), though far from a majority of N = 165."""
+    congress = make_congress(delegates=165)
+    check_in(congress, 120)
+    m = closed_motion(congress, Motion.Kind.FLOOR_NOMINEE, yes=40, no=80)
+    assert m.is_passed is True and m.base == 165
+    text = docx_text(documents.render_docx(documents.produce("motion_minutes", m)))
+    assert lines(text, "Kết quả:") == ["Kết quả: THÔNG QUA."]
+    assert "KHÔNG THÔNG QUA" not in text
+    assert "ít nhất 83" not in text  # the P4 test against N was not the one applied
+    (test,) = lines(text, "Căn cứ")
+    assert m.outcome in test and "40/120 đại biểu có mặt" in test and "tức ít nhất 37" in test
+
+
+@pytest.mark.parametrize("kind", Motion.Kind.values)
+@pytest.mark.parametrize(("yes", "passed"), [(6, True), (5, False)])
+def test_the_minutes_of_every_kind_of_motion_print_the_stored_outcome_and_its_anchor(kind, yes, passed):
+    congress = make_congress(delegates=10)
+    check_in(congress, 10)
+    m = closed_motion(congress, kind, yes=yes, no=10 - yes)
+    if kind == Motion.Kind.FLOOR_NOMINEE:
+        passed = True  # P7: more than 30% of those present agree in both cases
+    assert m.is_passed is passed
+    text = docx_text(documents.render_docx(documents.produce("motion_minutes", m)))
+    assert lines(text, "Kết quả:") == ["Kết quả: THÔNG QUA." if passed else "Kết quả: KHÔNG THÔNG QUA."]
+    assert lines(text, "Căn cứ") == [f"Căn cứ (ghi nhận khi kết thúc biểu quyết): {m.outcome}."]
+    a = Anchor.objects.get(reason="motion.close", ref=f"motion:{m.pk}")
+    assert lines(text, "Mã nhật ký kiểm toán") == [f"Mã nhật ký kiểm toán: {a.hash[:12]} (mục số {a.seq})."]
+    assert lines(text, "Mã đầy đủ") == [f"Mã đầy đủ: {a.hash}"]
+
+
+def test_the_anchor_printed_is_the_one_stored_at_the_close_not_the_head_at_printing():
+    congress = make_congress(delegates=10)
+    check_in(congress, 10)
+    m = closed_motion(congress, Motion.Kind.AGENDA, yes=7, no=3)
+    stored = Anchor.objects.get(ref=f"motion:{m.pk}")
+    closed_motion(congress, Motion.Kind.OTHER, yes=7, no=3)  # the chain moves on
+    assert AuditHead.objects.get().hash != stored.hash
+    text = docx_text(documents.render_docx(documents.produce("motion_minutes", m)))
+    assert f"Mã đầy đủ: {stored.hash}" in text
+    assert AuditHead.objects.get().hash not in text
+
+
+def test_the_certified_minutes_and_the_announcement_print_the_anchored_chain_head(certified):
+    cert = Anchor.objects.get(reason="election.certify", ref=f"election:{certified.pk}")
+    minutes = docx_text(documents.render_docx(documents.produce("minutes", certified)))
+    assert f"Mã nhật ký kiểm toán: {cert.short} (mục số {cert.seq})." in minutes
+    assert f"Mã đầy đủ: {cert.hash}" in minutes
+    counting.release_result(certified, HEAD)
+    released = Anchor.objects.get(reason="election.release", ref=f"election:{certified.pk}")
+    assert released.seq > cert.seq
+    announcement = docx_text(documents.render_docx(documents.produce("announcement", certified)))
+    assert f"Mã đầy đủ: {released.hash}" in announcement
+    assert f"Mã đầy đủ: {cert.hash}" in docx_text(
+        documents.render_docx(documents.produce("minutes", certified))
+    )
 
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
@@ -176,3 +271,12 @@ def test_a_list_without_surplus_prints_agree_and_disagree_boxes(tmp_path):
     election = make_election(make_congress(delegates=12), candidates=1, seats=1)
     text = pdf_text(documents.render_ballot_pdf(election, page="A4"), tmp_path)
     assert "Đồng ý" in text and "Không đồng ý" in text
+
+
+def test_the_released_result_on_the_screens_carries_the_anchored_chain_head(certified):
+    from daihoi.congress.live import congress_state
+
+    counting.release_result(certified, HEAD)
+    released = Anchor.objects.get(reason="election.release", ref=f"election:{certified.pk}")
+    shown = congress_state(certified.congress)["result"]
+    assert shown["anchor"] == {"short": released.hash[:12], "hash": released.hash, "seq": released.seq}

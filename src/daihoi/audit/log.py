@@ -1,14 +1,18 @@
 """Append to and verify the audit chain.
 
 `record()` must be called inside the transaction that makes the change, so the entry and the
-change commit or roll back together.
+change commit or roll back together. Each entry's hash is an HMAC-SHA256 keyed with a secret kept
+outside the database (`daihoi.audit.key`): a rewritten chain cannot be recomputed from the database
+alone. Anchors (`daihoi.audit.anchor`) keep the head outside the database, so cutting the tail or
+deleting everything is caught too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +21,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from daihoi.audit.anchor import Mark, short, stored_marks
+from daihoi.audit.key import audit_key
 from daihoi.audit.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -39,7 +45,9 @@ def entry_hash(
     before: Any,
     after: Any,
     prev_hash: str,
+    key: bytes | None = None,
 ) -> str:
+    """HMAC-SHA256 of the entry's fields and the previous hash, keyed with the audit key."""
     payload = json.dumps(
         {
             "seq": seq,
@@ -57,7 +65,7 @@ def entry_hash(
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hmac.new(audit_key() if key is None else key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ def record_many(changes: Sequence[Change]) -> list[AuditEntry]:
         AuditHead.objects.get_or_create(id=1)
         head = AuditHead.objects.select_for_update().get(id=1)
     seq, prev_hash = head.seq, head.hash
+    key = audit_key()
     entries = []
     for change in changes:
         seq += 1
@@ -114,7 +123,7 @@ def record_many(changes: Sequence[Change]) -> list[AuditEntry]:
             "after": _canonical(change.after),
             "prev_hash": prev_hash,
         }
-        prev_hash = entry_hash(**fields)
+        prev_hash = entry_hash(**fields, key=key)
         entries.append(AuditEntry(**fields, hash=prev_hash))
     if len(entries) == 1:
         entries[0].save(force_insert=True)
@@ -131,12 +140,16 @@ class Problem:
     message: str
 
 
-def verify() -> list[Problem]:
-    """Walk the chain in order; report edited, deleted, inserted or reordered rows."""
+def verify(anchors: Iterable[Mark] = ()) -> list[Problem]:
+    """Walk the chain in order; report edited, deleted, inserted or reordered rows, a head that disagrees
+    with the last row (or is missing), and any anchored state (stored anchors and `anchors`, e.g. the
+    anchors file or a hash read off a printed document) that the log no longer contains."""
     problems: list[Problem] = []
+    key = audit_key()
     prev = GENESIS
     expected_seq = 1
     last_hash = GENESIS
+    hashes: dict[int, str] = {0: GENESIS}
     for e in AuditEntry.objects.order_by("seq").iterator():
         if e.seq != expected_seq:
             problems.append(Problem(e.seq, "gap", f"entry {expected_seq} is missing before entry {e.seq}"))
@@ -155,19 +168,46 @@ def verify() -> list[Problem]:
             before=e.before,
             after=e.after,
             prev_hash=e.prev_hash,
+            key=key,
         )
-        if digest != e.hash:
+        if not hmac.compare_digest(digest, e.hash):
             problems.append(Problem(e.seq, "edited", f"entry {e.seq} was changed after it was written"))
         prev = e.hash
         last_hash = e.hash
+        hashes[e.seq] = e.hash
         expected_seq = e.seq + 1
+    last_seq = expected_seq - 1
     head = AuditHead.objects.filter(id=1).first()
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != last_hash):
+    if head is None:
+        if last_seq > 0:
+            problems.append(
+                Problem(
+                    last_seq, "head_missing", f"the chain has {last_seq} entries but its head row is gone"
+                )
+            )
+    elif head.seq != last_seq or head.hash != last_hash:
         problems.append(
             Problem(
                 head.seq,
                 "truncated",
-                f"the chain ends at entry {expected_seq - 1} but its head says {head.seq}",
+                f"the chain ends at entry {last_seq} but its head says {head.seq}",
             )
         )
+    by_hash = {h: s for s, h in hashes.items()}
+    for mark in [*stored_marks(), *anchors]:
+        if mark.seq is not None:
+            found = hashes.get(mark.seq) == mark.hash
+        else:
+            found = (
+                any(h.startswith(mark.hash) for h in by_hash) if len(mark.hash) < 64 else mark.hash in by_hash
+            )
+        if not found:
+            where = f" at entry {mark.seq}" if mark.seq is not None else ""
+            problems.append(
+                Problem(
+                    mark.seq or 0,
+                    "anchor_missing",
+                    f"{mark.source}: the anchored state {short(mark.hash)} ({mark.hash}) is no longer in the log{where}",
+                )
+            )
     return problems

@@ -36,3 +36,28 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class Anchor(models.Model):
+    """The chain's head at a certification, a motion's close or a result's release.
+
+    Also appended to the anchors file beside the database and printed on the documents, so that the
+    states anchored there can be proved to remain in the log (`daihoi audit verify`)."""
+
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=80)  # the audit action anchored, e.g. "election.certify"
+    ref = models.CharField(max_length=80)  # what it is about, e.g. "election:12"
+    congress_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq", "id"]
+        indexes = [models.Index(fields=["ref", "reason"], name="audit_anchor_ref")]
+
+    def __str__(self) -> str:
+        return f"anchor #{self.seq} {self.reason} {self.ref}"
+
+    @property
+    def short(self) -> str:
+        return self.hash[:12]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("daihoi.voting.urls_motions")),
     path("", include("daihoi.voting.urls_elections")),
     path("", include("daihoi.voting.urls_counting")),
+    path("", include("daihoi.term.urls")),
 ]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 
 from daihoi.rules.errors import RuleError
+from daihoi.rules.rounding import round_half_up
 
 
 def percent_fraction(part: int, whole: int) -> Fraction:
@@ -17,15 +17,9 @@ def percent_fraction(part: int, whole: int) -> Fraction:
     return Fraction(100 * part, whole)
 
 
-def round_half_up(value: Fraction, places: int = 2) -> Decimal:
-    """A non-negative exact fraction rounded half up to `places` decimals, computed in integers."""
-    if value < 0:
-        raise RuleError("negative_count", field="value", value=value)
-    scaled = value * 10**places
-    units = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
-    return Decimal(units).scaleb(-places)
-
-
 def percent(part: int, whole: int) -> str:
     """part/whole as a percentage with two decimals, rounded half up: percent(2, 3) == "66.67"."""
-    return str(round_half_up(percent_fraction(part, whole)))
+    return str(round_half_up(percent_fraction(part, whole), 2))
+
+
+__all__ = ["percent", "percent_fraction", "round_half_up"]

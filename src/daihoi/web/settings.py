@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "daihoi.audit",
     "daihoi.congress",
     "daihoi.voting",
+    "daihoi.term",
 ]
 
 MIDDLEWARE = [

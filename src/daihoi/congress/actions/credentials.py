@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +22,8 @@ from daihoi.congress import live
 from daihoi.congress.access import Actor
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
+from daihoi.rules.rounding import round_half_up
+from daihoi.web.numbers import format_number
 
 REASON_MAX_LENGTH = Delegate._meta.get_field("credential_reason").max_length or 500
 
@@ -114,22 +117,19 @@ def accept_all_pending(congress: Congress, actor: Actor) -> int:
 
 def hundredths(part: int, whole: int) -> int | None:
     """part/whole as a percentage in hundredths, rounded half up: hundredths(1, 3) == 3333."""
-    if whole <= 0:
-        return None
-    return (part * 10000 * 2 + whole) // (2 * whole)
+    value = percent_decimal(part, whole)
+    return None if value is None else int(value.scaleb(2))
 
 
 def percent_text(part: int, whole: int) -> str:
-    """'33,33' (Vietnamese decimal comma); '—' when there is nothing to divide by."""
-    value = hundredths(part, whole)
-    if value is None:
-        return "—"
-    return f"{value // 100},{value % 100:02d}"
+    """'33,33' in Vietnamese (the edge's number format); '—' when there is nothing to divide by."""
+    value = percent_decimal(part, whole)
+    return "—" if value is None else format_number(value)
 
 
 def percent_decimal(part: int, whole: int) -> Decimal | None:
-    value = hundredths(part, whole)
-    return None if value is None else Decimal(value).scaleb(-2)
+    """The percentage rounded once by the core's rule; None when there is nothing to divide by."""
+    return None if whole <= 0 else round_half_up(Fraction(100 * part, whole), 2)
 
 
 AGE_BANDS: tuple[tuple[int | None, int | None], ...] = ((None, 29), (30, 39), (40, 49), (50, 59), (60, None))

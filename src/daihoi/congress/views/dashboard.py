@@ -21,6 +21,8 @@ from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, SeatAllocation, StaffRole
 from daihoi.rules.numbers import NumberError, parse_int
+from daihoi.rules.rounding import round_half_up
+from daihoi.web.numbers import format_number
 
 
 def safe_url(name: str, *args: Any, **kwargs: Any) -> str | None:
@@ -149,10 +151,7 @@ def _allocation_rows(congress: Congress) -> tuple[list[dict[str, Any]], dict[str
 
 
 def _decimal(value: Fraction, places: int) -> str:
-    scaled = value * 10**places
-    rounded = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)  # half up
-    whole, frac = divmod(rounded, 10**places)
-    return f"{whole},{frac:0{places}d}"
+    return format_number(round_half_up(value, places))
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from daihoi.audit import anchor
 from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
@@ -236,6 +237,7 @@ def certify(election: Election, actor: Actor) -> core.ElectionResult:
             before={"status": Election.Status.CLOSED},
             after={"status": e.status, "result": e.result},
         )
+        anchor.record("election.certify", f"election:{e.pk}", congress_id=e.congress_id)
         live.publish(e.congress)
     election.refresh_from_db()
     return result
@@ -257,6 +259,11 @@ def release_result(election: Election, actor: Actor, *, released: bool = True) -
             obj=e,
             before={"is_released": before},
             after={"is_released": released},
+        )
+        anchor.record(
+            f"election.{'release' if released else 'unrelease'}",
+            f"election:{e.pk}",
+            congress_id=e.congress_id,
         )
         live.publish(e.congress)
     election.refresh_from_db()
@@ -309,4 +316,6 @@ def result_section(congress: Congress) -> dict[str, Any] | None:
         .order_by("-certified_at", "-pk")
         .first()
     )
-    return None if election is None else result_view(election)
+    if election is None:
+        return None
+    return {**result_view(election), "anchor": anchor.shown(f"election:{election.pk}", ("election.release",))}

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from daihoi.audit import anchor
 from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
@@ -378,6 +379,7 @@ def close_motion(
             from daihoi.voting.actions import elections
 
             elections.apply_motion(m, actor=actor)
+        anchor.record("motion.close", f"motion:{m.pk}", congress_id=congress.pk)
         live.publish(congress)
     return m
 

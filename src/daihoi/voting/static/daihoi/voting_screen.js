@@ -29,7 +29,8 @@
     issued: "Phát ra",
     received: "Thu vào",
     invalid: "Không hợp lệ",
-    round: "Lần"
+    round: "Lần",
+    auditCode: "Mã nhật ký kiểm toán"
   }, window.DaihoiVotingLabels || {});
 
   function el(tag, attrs, children) {
@@ -170,6 +171,16 @@
       if (r.next_round.reason === "tie") line.insertBefore(el("span", {"class": "voting-mark tied", "aria-hidden": "true",
         text: MARKS.tied}), line.firstChild);
       node.appendChild(line);
+    }
+    if (r.anchor) {
+      // The audit chain's head anchored when this result was released: read it against the minutes.
+      node.appendChild(el("p", {"class": "muted voting-anchor", "data-field": "anchor",
+        style: "margin:0.2em 0 0;font-size:0.8em;line-height:1.2"}, [
+        document.createTextNode(L.auditCode + " (#" + r.anchor.seq + "): "),
+        el("strong", {"class": "num", text: r.anchor.short}),
+        el("span", {"class": "voting-anchor-full", style: "font-size:0.5em;word-break:break-all",
+          text: " " + r.anchor.hash})
+      ]));
     }
     scheduleFit(node);
   }

@@ -1,0 +1,137 @@
+"""Shared wording of the official documents: the P16 header, date lines, roman ordinals, result words,
+numbers in the reader's format and the audit chain's anchor line."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from daihoi.audit.models import Anchor
+from daihoi.congress.models import Congress
+from daihoi.voting.documents.blocks import Header, Para
+from daihoi.voting.models import CountingMember
+from daihoi.web.numbers import format_number
+
+
+def roman(n: int) -> str:
+    out = []
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+
+
+def upper(text: str) -> str:
+    return unicodedata.normalize("NFC", text.upper())
+
+
+def place_of(congress: Congress) -> str:
+    """The locality named in the date line: the organization's name without "Đảng bộ"/"Chi bộ"."""
+    name = congress.organization.name.strip()
+    for prefix in ("Đảng bộ ", "Chi bộ ", "Đảng ủy "):
+        if name.lower().startswith(prefix.lower()):
+            name = name[len(prefix) :]
+            break
+    return name[:1].upper() + name[1:]
+
+
+def date_line(congress: Congress, when: datetime | None) -> str:
+    d = timezone.localtime(when) if when else timezone.localtime()
+    return _("%(place)s, ngày %(day)02d tháng %(month)02d năm %(year)s") % {
+        "place": place_of(congress),
+        "day": d.day,
+        "month": d.month,
+        "year": d.year,
+    }
+
+
+def congress_line(congress: Congress) -> str:
+    return _("Đại hội lần thứ %(ordinal)s, nhiệm kỳ %(term)s") % {
+        "ordinal": roman(congress.ordinal),
+        "term": congress.term,
+    }
+
+
+def header(congress: Congress, body: str, when: datetime | None) -> Header:
+    """P16 format: the Party form for rule set `party`, the national form otherwise."""
+    org = upper(congress.organization.name)
+    if congress.rules == "party":
+        left = (
+            org,
+            upper(_("Đại hội lần thứ %(ordinal)s") % {"ordinal": roman(congress.ordinal)}),
+            body,
+            "*",
+        )
+        right: tuple[str, ...] = ("ĐẢNG CỘNG SẢN VIỆT NAM",)
+    else:
+        left = (org, body)
+        right = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+    return Header(left, right, date_line(congress, when))
+
+
+def at_time(when: datetime | None) -> str:
+    d = timezone.localtime(when) if when else timezone.localtime()
+    return _("%(hour)02d giờ %(minute)02d phút, ngày %(day)02d/%(month)02d/%(year)s") % {
+        "hour": d.hour,
+        "minute": d.minute,
+        "day": d.day,
+        "month": d.month,
+        "year": d.year,
+    }
+
+
+RESULT_WORDS = {
+    "elected": gettext_lazy("Trúng cử"),
+    "elected_alternate": gettext_lazy("Trúng cử dự khuyết"),
+    "not_elected": gettext_lazy("Không trúng cử"),
+    "tied": gettext_lazy("Bằng phiếu — bầu tiếp"),
+}
+
+
+def result_label(code: str) -> str:
+    return str(RESULT_WORDS.get(code, code))
+
+
+def signers(members: Sequence[CountingMember]) -> tuple[tuple[str, str], ...]:
+    return tuple((_("TRƯỞNG BAN") if m.is_head else _("THÀNH VIÊN"), m.delegate.full_name) for m in members)
+
+
+def number(value: Any) -> str:
+    """A figure in the reader's number format (Vietnamese: "80,00"; English: "80.00")."""
+    return format_number(value)
+
+
+def outcome_line(is_passed: bool) -> str:
+    """The motion's verdict as stored when the vote closed."""
+    verdict = _("THÔNG QUA") if is_passed else _("KHÔNG THÔNG QUA")
+    return _("Kết quả: %(verdict)s.") % {"verdict": verdict}
+
+
+def basis_line(outcome: str) -> str:
+    """The outcome text stored at the close: the counts and the test that was actually applied."""
+    return _("Căn cứ (ghi nhận khi kết thúc biểu quyết): %(outcome)s.") % {"outcome": outcome.rstrip(". ")}
+
+
+def anchor_paras(anchor: Anchor | None) -> list[Para]:
+    """The audit chain's head as anchored at that moment (never recomputed when printing): the short form
+    to read out and the full hash to check with `daihoi audit verify --anchor`."""
+    if anchor is None:
+        return []
+    return [
+        Para(
+            _("Mã nhật ký kiểm toán: %(short)s (mục số %(seq)s).")
+            % {"short": anchor.short, "seq": anchor.seq},
+            indent=False,
+        ),
+        Para(_("Mã đầy đủ: %(hash)s") % {"hash": anchor.hash}, indent=False),
+    ]
