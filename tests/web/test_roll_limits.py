@@ -282,3 +282,31 @@ def test_a_zip_with_damaged_compressed_data_is_a_corrupt_file_not_a_500():
     data[start : start + 40] = bytes(40)  # the first bytes of the sheet's deflate stream
     error = refusal(congress, bytes(data))
     assert error.code == "corrupt_file"
+
+
+# The term's Excel imports read through the same bounded reader -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (
+            build_xlsx(sheet_xml(_row(1, _HEADER_CELLS) + _row(30_000_000, _GOOD_ROW), dimension=None)),
+            "sheet_too_large",
+        ),
+        (build_xlsx(good_sheet(), shared_strings=96), "unpacked_too_large"),
+    ],
+    ids=["row-30000000", "shared-strings"],
+)
+def test_the_terms_excel_imports_refuse_both_bombs(data, code):
+    from daihoi.congress.access import SYSTEM
+    from daihoi.term import imports
+
+    congress = empty_congress()
+    for run in (
+        lambda: imports.import_review(congress, "review.xlsx", data, SYSTEM),
+        lambda: imports.import_year(congress, 2021, "year.xlsx", data, SYSTEM),
+    ):
+        with pytest.raises(ActionError) as refused:
+            run()
+        assert refused.value.code == code

@@ -17,8 +17,9 @@ import threading
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -160,15 +161,13 @@ def is_blank(value: Any) -> bool:
 
 
 _parse_slots = threading.BoundedSemaphore(PARSE_SLOTS)
+_Collected = TypeVar("_Collected")
 
 
-def read_table(filename: str, data: bytes) -> Table:
-    """The header and the non-empty rows of the file; refuses files the import cannot use.
-
-    At most `PARSE_SLOTS` files are read at once; a request that cannot get a turn within
-    `PARSE_WAIT_SECONDS` is refused (`import_busy`) instead of holding a request thread.
-    """
-    kind = _file_kind(filename, data)
+@contextmanager
+def _reading_slot(filename: str) -> Iterator[None]:
+    """One of the `PARSE_SLOTS` turns to read a file; a request that cannot get one within
+    `PARSE_WAIT_SECONDS` is refused (`import_busy`) instead of holding a request thread."""
     if not _parse_slots.acquire(timeout=PARSE_WAIT_SECONDS):
         raise _refuse_file(
             "import_busy",
@@ -177,14 +176,46 @@ def read_table(filename: str, data: bytes) -> Table:
             slots=PARSE_SLOTS,
         )
     try:
-        if kind == "csv":
-            return _collect(filename, _bounded(filename, _csv_rows(filename, data)))
-        return _read_xlsx(filename, data)
+        yield
     finally:
         _parse_slots.release()
 
 
-def _read_xlsx(filename: str, data: bytes) -> Table:
+def read_table(filename: str, data: bytes) -> Table:
+    """The header and the non-empty rows of the file; refuses files the import cannot use."""
+    kind = _file_kind(filename, data)
+    with _reading_slot(filename):
+        if kind == "csv":
+            return _collect(filename, _bounded(filename, _csv_rows(filename, data)))
+        return _collect_xlsx(filename, data, lambda rows: _collect(filename, rows))
+
+
+def read_sheet(filename: str, data: bytes, *, max_rows: int) -> list[tuple[int, list[Any]]]:
+    """The non-blank rows of an .xlsx's first sheet by row number, read as the roll is: inspected first,
+    bounded while read, one of `PARSE_SLOTS`. For every other import of spreadsheets (the term's)."""
+
+    def non_blank(rows: Iterator[tuple[int, Sequence[Any]]]) -> list[tuple[int, list[Any]]]:
+        found: list[tuple[int, list[Any]]] = []
+        for number, values in rows:
+            if all(is_blank(v) for v in values):
+                continue
+            if len(found) >= max_rows:
+                raise _refuse_file(
+                    "too_many_rows",
+                    _("Tệp “%(name)s” có hơn %(limit)s dòng; hãy chia thành nhiều tệp.")
+                    % {"name": filename, "limit": max_rows},
+                    limit=max_rows,
+                )
+            found.append((number, list(values)))
+        return found
+
+    with _reading_slot(filename):
+        return _collect_xlsx(filename, data, non_blank)
+
+
+def _collect_xlsx(
+    filename: str, data: bytes, collect: Callable[[Iterator[tuple[int, Sequence[Any]]]], _Collected]
+) -> _Collected:
     inspect_xlsx(filename, data)
     workbook = _open_workbook(filename, data)
     try:
@@ -196,7 +227,7 @@ def _read_xlsx(filename: str, data: bytes) -> Table:
             # No `max_row`: openpyxl would pad to it; `_bounded` stops at the first row past the limit.
             values = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
             try:
-                return _collect(filename, _bounded(filename, enumerate(values, start=1)))
+                return collect(_bounded(filename, enumerate(values, start=1)))
             except ActionError:
                 raise
             except Exception as error:
