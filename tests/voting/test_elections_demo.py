@@ -32,7 +32,7 @@ from daihoi.voting.models import (
     PaperBatch,
     PaperEntry,
 )
-from tests.voting.test_count_support import CLERK, HEAD
+from tests.support.counting import CLERK, HEAD
 
 
 def decide(motion: Motion) -> Motion:
