@@ -28,9 +28,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import SYSTEM, Role, congress_view
 from daihoi.congress.models import AgendaItem, CheckIn, Congress, SpeakerRequest
+from daihoi.drafts.actions.comments import delegate_comment
+from daihoi.drafts.actions.synthesis import make_first_draft
 from daihoi.voting.models import Election, Motion, PaperBatch
+from tests.drafts.helpers import make_draft
 from tests.factories import delegate_client, login_as, make_congress, make_election, make_staff
 
 # Allowed personas get 2xx/3xx (or, from a POST-only view given an empty form, the view's own coded
@@ -149,6 +152,18 @@ class World:
             status=Motion.Status.OPEN,
             opened_at=timezone.now(),
         )
+        # A draft with a delegate's comment and the synthesis's first draft, for the drafts' pages.
+        self.draft = make_draft(self.congress)
+        self.section = self.draft.sections.first()
+        self.comment = delegate_comment(
+            self.draft,
+            self.delegate,
+            SYSTEM,
+            section=self.section.pk,
+            kind="amend",
+            text="Đề nghị bổ sung số liệu.",
+        )
+        make_first_draft(self.draft, SYSTEM)
         self.ids = {
             "delegate": self.delegate.pk,
             "guest": self.guest.pk,
@@ -167,6 +182,10 @@ class World:
             "candidate": self.candidate.pk,
             "batch": self.batch.pk,
             "motion": self.motion.pk,
+            "draft": self.draft.pk,
+            "section": self.section.pk,
+            "comment": self.comment.pk,
+            "year": self.congress.term_start + 1,  # a year of the term, not an object's id
         }
 
     def set_state(self, state: str) -> None:
@@ -223,6 +242,8 @@ class World:
                 return "00000000-0000-0000-0000-000000000000"
             if name == "code":
                 return self.delegate.code
+            if name == "fmt":  # a document's format: the lightest one each view gives
+                return "json" if "export" in route.name else "docx"
             return "x"
 
         path = "/" + _PARAM.sub(value, route.route)

@@ -119,6 +119,11 @@ else:
 if env_bool("DAIHOI_USE_TEST_DATABASE"):
     # A server started by the browser tests or a benchmark serves the test database the suite built.
     DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]  # type: ignore[index]
+    # ... whose accounts the suite made with a fast hash (tests/conftest.py); never a real hall's.
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 _redis_url = env_str("REDIS_URL")
 if _redis_url:
