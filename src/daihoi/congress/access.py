@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -124,6 +125,50 @@ def actor_for_socket(scope: dict[str, Any], congress: Congress, token: str | Non
     return _actor(scope.get("user"), scope.get("session"), congress, token)
 
 
+# --- the live token ---------------------------------------------------------------------------------
+# A page the gate let through carries a signed token (`<meta name="daihoi-live">`) that opens the live
+# socket without a database round trip: a hall's phones reconnecting after a Wi-Fi drop must not each
+# cost a session read, a user read and a congress read. It names the congress and the roles the gate
+# found, is signed with the secret key (django.core.signing) and expires after LIVE_TOKEN_MAX_AGE. The
+# socket only ever carries the public state, so a role withdrawn meanwhile lets that page keep watching
+# what the projector shows until the token expires, nothing more.
+LIVE_TOKEN_SALT = "daihoi.live-socket"  # noqa: S105 - a signing salt, not a secret
+LIVE_TOKEN_MAX_AGE = 12 * 3600
+
+
+def live_token(congress: Congress, actor: Actor) -> str:
+    """The signed token that lets this page's live socket in (empty for an anonymous actor)."""
+    if actor.is_anonymous:
+        return ""
+    return signing.dumps(
+        {"c": congress.pk, "s": congress.slug, "r": sorted(actor.roles)}, salt=LIVE_TOKEN_SALT, compress=False
+    )
+
+
+def live_grant(token: object) -> dict[str, Any] | None:
+    """The payload of a valid, unexpired live token, else None (no database)."""
+    if not isinstance(token, str) or not token or len(token) > 1000:
+        return None
+    try:
+        payload = signing.loads(token, salt=LIVE_TOKEN_SALT, max_age=LIVE_TOKEN_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
+        return None
+    return payload
+
+
+def actor_for_live_token(token: object, slug: str) -> tuple[int, Actor] | None:
+    """Who a socket is, from its signed live token for the congress `slug`: (congress id, actor) or None."""
+    payload = live_grant(token)
+    if payload is None or payload.get("s") != slug:
+        return None
+    roles = frozenset(r for r in payload.get("r", ()) if r in Role.ALL)
+    if not roles:
+        return None
+    return payload["c"], Actor(roles=roles)
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.endswith(".json") or "application/json" in request.headers.get("Accept", "")
 
@@ -167,6 +212,7 @@ def congress_view(
                 )
             request.congress = congress  # type: ignore[attr-defined]
             request.actor = actor  # type: ignore[attr-defined]
+            request.live_token = functools.partial(live_token, congress, actor)  # type: ignore[attr-defined]
             return view(request, slug, *args, **kwargs)
 
         wrapper.daihoi_roles = allowed  # type: ignore[attr-defined]
