@@ -15,9 +15,11 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from daihoi.congress.models import Congress, Delegate, StaffRole
@@ -85,27 +87,98 @@ def tokens_match(given: object, expected: str) -> bool:
     return secrets.compare_digest(given.encode(), expected.encode())
 
 
-def _actor(user: Any, session: Any, congress: Congress, token: str | None) -> Actor:
-    """The one place that decides who is asking. `user` has passed Django's session checks."""
+_UNKNOWN: Any = object()  # not looked up yet (the gate's joined query may have found it already)
+
+
+def _actor(
+    user: Any,
+    session: Any,
+    congress: Congress,
+    token: str | None,
+    *,
+    staff_roles: Collection[str] | None = None,
+    delegate: Any = _UNKNOWN,
+) -> Actor:
+    """The one place that decides who is asking. `user` has passed Django's session checks.
+    `staff_roles` and `delegate`, when given, are what the gate's joined read already found."""
     roles: set[str] = set()
     if user is None:
         user = AnonymousUser()
-    delegate: Delegate | None = None
     if user.is_authenticated:
         if user.is_superuser:
             roles.add(Role.ORGANIZER)
-        roles.update(StaffRole.objects.filter(user=user, congress=congress).values_list("role", flat=True))
-    delegate_id = session.get(delegate_session_key(congress.pk)) if session is not None else None
-    if delegate_id is not None:
-        delegate = Delegate.objects.filter(pk=delegate_id, congress=congress).first()
-        if delegate is not None:
-            roles.add(Role.DELEGATE)
+        if staff_roles is None:
+            staff_roles = StaffRole.objects.filter(user=user, congress=congress).values_list(
+                "role", flat=True
+            )
+        roles.update(staff_roles)
+    if delegate is _UNKNOWN:
+        delegate = None
+        delegate_id = session.get(delegate_session_key(congress.pk)) if session is not None else None
+        if delegate_id is not None:
+            delegate = Delegate.objects.filter(pk=delegate_id, congress=congress).first()
+    if delegate is not None:
+        roles.add(Role.DELEGATE)
     if tokens_match(token, congress.screen_token) or (
         session is not None
         and tokens_match(session.get(screen_session_key(congress.pk)), congress.screen_token)
     ):
         roles.add(Role.SCREEN)
     return Actor(roles=frozenset(roles), user=user if user.is_authenticated else None, delegate=delegate)
+
+
+_DELEGATE_PREFIX = delegate_session_key(0)[:-1]
+
+
+def _gate(request: HttpRequest, slug: str, token: str | None) -> tuple[Congress | None, Actor]:
+    """The congress and who is asking, in one joined read for a delegate and two for staff.
+
+    `request.user` is touched only when the session holds a signed-in user (a phone never pays for the
+    user lookup); a delegate's card comes with its congress; a staff member's roles with theirs."""
+    session = getattr(request, "session", None)
+    user: Any = AnonymousUser()
+    if session is None or SESSION_KEY in session:  # no session: a user set by other means (a test)
+        user = getattr(request, "user", user)
+    congress: Congress | None = None
+    staff_roles: list[str] | None = None
+    delegate: Any = _UNKNOWN
+    if user.is_authenticated:
+        rows = list(StaffRole.objects.select_related("congress").filter(user=user, congress__slug=slug))
+        if rows:
+            congress, staff_roles = rows[0].congress, [row.role for row in rows]
+        else:
+            staff_roles = []
+    if session is not None:
+        cards = {
+            value: int(key[len(_DELEGATE_PREFIX) :])
+            for key, value in session.items()
+            if key.startswith(_DELEGATE_PREFIX) and key[len(_DELEGATE_PREFIX) :].isdigit()
+        }
+        if cards:
+            found = (
+                Delegate.objects.select_related("congress")
+                .filter(pk__in=list(cards), congress__slug=slug)
+                .first()
+            )
+            delegate = found if found is not None and cards.get(found.pk) == found.congress_id else None
+            if delegate is not None:
+                congress = congress or delegate.congress
+                delegate.congress = congress
+        else:
+            delegate = None
+    if congress is None:
+        congress = Congress.objects.filter(slug=slug).first()
+        if congress is None:
+            return None, Actor()
+    actor = _actor(
+        user,
+        session,
+        congress,
+        token or request.GET.get("screen"),
+        staff_roles=staff_roles,
+        delegate=delegate,
+    )
+    return congress, actor
 
 
 def actor_for(request: HttpRequest, congress: Congress, token: str | None = None) -> Actor:
@@ -122,6 +195,50 @@ def actor_for_socket(scope: dict[str, Any], congress: Congress, token: str | Non
     """Who is asking over a WebSocket: `scope["user"]` as Channels' AuthMiddleware resolved it (with
     Django's session-hash check), the session, or a screen token. The same rules as `actor_for`."""
     return _actor(scope.get("user"), scope.get("session"), congress, token)
+
+
+# --- the live token ---------------------------------------------------------------------------------
+# A page the gate let through carries a signed token (`<meta name="daihoi-live">`) that opens the live
+# socket without a database round trip: a hall's phones reconnecting after a Wi-Fi drop must not each
+# cost a session read, a user read and a congress read. It names the congress and the roles the gate
+# found, is signed with the secret key (django.core.signing) and expires after LIVE_TOKEN_MAX_AGE. The
+# socket only ever carries the public state, so a role withdrawn meanwhile lets that page keep watching
+# what the projector shows until the token expires, nothing more.
+LIVE_TOKEN_SALT = "daihoi.live-socket"  # noqa: S105 - a signing salt, not a secret
+LIVE_TOKEN_MAX_AGE = 12 * 3600
+
+
+def live_token(congress: Congress, actor: Actor) -> str:
+    """The signed token that lets this page's live socket in (empty for an anonymous actor)."""
+    if actor.is_anonymous:
+        return ""
+    return signing.dumps(
+        {"c": congress.pk, "s": congress.slug, "r": sorted(actor.roles)}, salt=LIVE_TOKEN_SALT, compress=False
+    )
+
+
+def live_grant(token: object) -> dict[str, Any] | None:
+    """The payload of a valid, unexpired live token, else None (no database)."""
+    if not isinstance(token, str) or not token or len(token) > 1000:
+        return None
+    try:
+        payload = signing.loads(token, salt=LIVE_TOKEN_SALT, max_age=LIVE_TOKEN_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
+        return None
+    return payload
+
+
+def actor_for_live_token(token: object, slug: str) -> tuple[int, Actor] | None:
+    """Who a socket is, from its signed live token for the congress `slug`: (congress id, actor) or None."""
+    payload = live_grant(token)
+    if payload is None or payload.get("s") != slug:
+        return None
+    roles = frozenset(r for r in payload.get("r", ()) if r in Role.ALL)
+    if not roles:
+        return None
+    return payload["c"], Actor(roles=roles)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -146,8 +263,9 @@ def congress_view(
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            congress = get_object_or_404(Congress, slug=slug)
-            actor = actor_for(request, congress, kwargs.get("token"))
+            congress, actor = _gate(request, slug, kwargs.get("token"))
+            if congress is None:
+                raise Http404
             if not actor.roles.intersection(allowed):
                 if actor.is_anonymous and not _wants_json(request):
                     if allowed == {Role.DELEGATE}:
@@ -167,6 +285,7 @@ def congress_view(
                 )
             request.congress = congress  # type: ignore[attr-defined]
             request.actor = actor  # type: ignore[attr-defined]
+            request.live_token = functools.partial(live_token, congress, actor)  # type: ignore[attr-defined]
             return view(request, slug, *args, **kwargs)
 
         wrapper.daihoi_roles = allowed  # type: ignore[attr-defined]

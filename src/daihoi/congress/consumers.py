@@ -1,53 +1,75 @@
 """The live socket: sends the congress state on connect and after every committed change.
 
-Access is decided by the one gate (`access.actor_for_socket`); the user comes from Channels'
-AuthMiddlewareStack (web/asgi.py), which applies Django's session-hash check."""
+Access is decided by the one gate: a page's signed live token (`access.actor_for_live_token`, no
+database), else `access.actor_for_socket` with the user from Channels' session and auth middleware,
+which applies Django's session-hash check. Pushes reach the socket through its congress's relay
+(`live.join`), not through a group membership of its own."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
+from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from daihoi.congress.access import actor_for_socket
-from daihoi.congress.live import congress_state, group_name
+from daihoi.congress import live
+from daihoi.congress.access import Actor, actor_for_live_token, actor_for_socket, live_grant
 from daihoi.congress.models import Congress
 
 
+def _query(scope: dict[str, Any]) -> dict[str, str]:
+    return dict(parse_qsl(scope.get("query_string", b"").decode(errors="replace")))
+
+
+class LiveSocketAuth:
+    """ASGI middleware: a socket with a valid signed live token goes straight on (no session or user
+    read); any other through Channels' cookie, session and auth middleware. The consumer asks the gate
+    either way."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.with_session = AuthMiddlewareStack(inner)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        if live_grant(_query(scope).get("t")) is not None:
+            return await self.inner(scope, receive, send)
+        return await self.with_session(scope, receive, send)
+
+
 class CongressConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    congress_id: int | None = None
+
     async def connect(self) -> None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
-        query = dict(
-            part.split("=", 1)
-            for part in self.scope.get("query_string", b"").decode().split("&")
-            if "=" in part
-        )
-        state = await database_sync_to_async(self._authorize)(slug, query.get("screen", ""))
-        if state is None:
+        query = _query(self.scope)
+        grant = actor_for_live_token(query.get("t"), slug)
+        if grant is None:
+            grant = await database_sync_to_async(self._authorize)(slug, query.get("screen", ""))
+        if grant is None:
             await self.close(code=4403)
             return
-        self.group = group_name(state["_id"])
-        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send_json({"type": "state", "state": state["state"]})
+        text = await live.join(self, grant[0])
+        self.congress_id = grant[0]
+        await self.send(text_data=text)  # no await before this since join: no newer push is overtaken
 
-    def _authorize(self, slug: str, token: str) -> dict[str, Any] | None:
+    def _authorize(self, slug: str, token: str) -> tuple[int, Actor] | None:
         congress = Congress.objects.filter(slug=slug).first()
         # Anyone the gate knows in this congress (staff, its delegates, its screens) may watch the
         # public state; who it is comes from Channels' AuthMiddleware, as for a page from Django's.
-        if congress is None or actor_for_socket(self.scope, congress, token).is_anonymous:
+        if congress is None:
             return None
-        return {"_id": congress.pk, "state": congress_state(congress)}
+        actor = actor_for_socket(self.scope, congress, token)
+        return None if actor.is_anonymous else (congress.pk, actor)
 
     async def disconnect(self, code: int) -> None:
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.congress_id is not None:
+            await live.leave(self, self.congress_id)
+            self.congress_id = None
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         # Screens only listen; a ping keeps proxies from closing an idle socket.
         if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
-
-    async def congress_state(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["text"])  # serialised once for every screen (see live.py)

@@ -248,3 +248,115 @@ def publish(congress: Congress) -> None:
         transaction.on_commit(lambda: _send_state(congress_id))
     else:
         transaction.on_commit(lambda: _after_commit(congress_id, delay))
+
+
+# --- the sockets of this process -----------------------------------------------------------------
+# Thousands of phones watch one congress. Each socket joining the channel layer's group would make every
+# push one dispatch per socket (a queue, a task wake-up, a handler call). Instead one relay per congress
+# (and event loop) is the group's only member in this process: it receives each push once and writes
+# its text, serialised once, to every socket of that congress. It also keeps the last text it delivered,
+# so a socket that connects gets the state its neighbours show, without a new build per socket (the
+# relay's first socket builds it once). With Redis (`--processes`), each process has its own relay.
+
+
+class _Relay:
+    def __init__(self, congress_id: int) -> None:
+        self.congress_id = congress_id
+        self.sockets: set[Any] = set()
+        self.joining = 0  # sockets waiting for the relay to start
+        self.text: str | None = None
+        self.channel: str | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.starting: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            self.channel = await layer.new_channel()
+            await layer.group_add(group_name(self.congress_id), self.channel)
+            self.task = asyncio.get_running_loop().create_task(self._listen(layer))
+        from channels.db import database_sync_to_async
+
+        text = await database_sync_to_async(_first_text)(self.congress_id)
+        if self.text is None:  # a push that came meanwhile is at least as new
+            self.text = text
+
+    async def _listen(self, layer: Any) -> None:
+        assert self.channel is not None
+        while True:
+            message = await layer.receive(self.channel)
+            if message.get("type") == "congress.state":
+                await self.deliver(message["text"])
+
+    async def deliver(self, text: str) -> None:
+        self.text = text
+        frame = None
+        for socket in list(self.sockets):
+            try:
+                wire = _wire(socket)
+                if wire is None:  # another ASGI server (or a test's communicator): its own send
+                    await socket.send(text_data=text)
+                elif wire.state == wire.STATE_OPEN:
+                    if frame is None:  # framed once (autobahn's prepared message), written to each
+                        frame = wire.factory.prepareMessage(text.encode(), False)
+                    wire.sendPreparedMessage(frame)
+            except Exception:  # a socket closing meanwhile: its own disconnect removes it
+                self.sockets.discard(socket)
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        layer = get_channel_layer()
+        if layer is not None and self.channel is not None:
+            await layer.group_discard(group_name(self.congress_id), self.channel)
+
+
+_relays: dict[tuple[int, int], _Relay] = {}
+
+
+def _wire(socket: Any) -> Any:
+    """The daphne protocol (autobahn) under a consumer, if its ASGI send is daphne's, else None."""
+    send = getattr(socket, "base_send", None)
+    func = getattr(send, "func", None)
+    args = getattr(send, "args", ())
+    if getattr(func, "__name__", "") == "handle_reply" and args and hasattr(args[0], "sendPreparedMessage"):
+        server = getattr(func, "__self__", None)
+        connection = getattr(server, "connections", {}).get(args[0])
+        if connection is not None and not connection.get("disconnected"):
+            return args[0]
+    return None
+
+
+def _first_text(congress_id: int) -> str:
+    return str(_message(congress_id)["text"])
+
+
+async def join(socket: Any, congress_id: int) -> str:
+    """Add an accepted socket to its congress's relay; return the text to send it first."""
+    key = (id(asyncio.get_running_loop()), congress_id)
+    while True:
+        relay = _relays.get(key)
+        if relay is None:
+            relay = _relays[key] = _Relay(congress_id)
+            relay.starting = asyncio.get_running_loop().create_task(relay.start())
+        relay.joining += 1
+        try:
+            assert relay.starting is not None
+            await asyncio.shield(relay.starting)
+        finally:
+            relay.joining -= 1
+        if _relays.get(key) is relay:  # not stopped while this socket waited
+            relay.sockets.add(socket)
+            assert relay.text is not None
+            return relay.text
+
+
+async def leave(socket: Any, congress_id: int) -> None:
+    key = (id(asyncio.get_running_loop()), congress_id)
+    relay = _relays.get(key)
+    if relay is None:
+        return
+    relay.sockets.discard(socket)
+    if not relay.sockets and not relay.joining:
+        del _relays[key]
+        await relay.stop()

@@ -15,15 +15,15 @@ from daihoi.web.handler import PooledASGIHandler  # noqa: E402
 
 django_asgi_app = PooledASGIHandler()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from daihoi.congress.consumers import LiveSocketAuth  # noqa: E402
 from daihoi.web.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(LiveSocketAuth(URLRouter(websocket_urlpatterns))),
     }
 )

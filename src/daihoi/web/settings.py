@@ -159,6 +159,15 @@ CACHES = {
         "LOCATION": str(DATA_DIR / "throttle"),
     },
 }
+# Sessions are read from a cache and written through to the database (a page's gate then reads no
+# session row): this process's memory, or Redis with `serve --processes N` (REDIS_URL), so that a sign-out
+# in one process is seen by the others.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
+if _redis_url:
+    CACHES["sessions"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+else:
+    CACHES["sessions"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sessions"}
 # A staff account is locked after this many wrong passwords from one address within the window;
 # a phone (one address) after this many wrong card codes.
 DAIHOI_LOGIN_ATTEMPTS = env_int("DAIHOI_LOGIN_ATTEMPTS", 5, minimum=1)

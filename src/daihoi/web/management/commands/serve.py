@@ -28,6 +28,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
+LISTEN_BACKLOG = 4096  # connections the kernel queues before the server accepts them (capped by somaxconn)
+SOCKET_OPEN_TIMEOUT = 30  # seconds a WebSocket may take to open (daphne's default handshake limit is 5)
+
 
 class Command(BaseCommand):
     help = "Chạy máy chủ daihoi (trang web, tệp tĩnh và WebSocket) bằng daphne. / Run the daihoi server."
@@ -96,7 +99,11 @@ class Command(BaseCommand):
 
             endpoints = [endpoint(host, port, certificate[0], certificate[1])]
         elif fd is None:
-            endpoints = build_endpoint_description_strings(host=host, port=port)
+            # a hall's phones reconnecting at once: a deep accept queue (Twisted's default is 50)
+            endpoints = [
+                f"{e}:backlog={LISTEN_BACKLOG}"
+                for e in build_endpoint_description_strings(host=host, port=port)
+            ]
         else:
             endpoints = build_endpoint_description_strings(file_descriptor=fd)
         server = Server(
@@ -105,6 +112,9 @@ class Command(BaseCommand):
             signal_handlers=True,  # SIGINT and SIGTERM stop the reactor; open requests are closed
             action_logger=None,
             verbosity=0 if quiet else 1,
+            # a burst of sockets waits its turn instead of being dropped at daphne's 5 s handshake limit
+            websocket_handshake_timeout=SOCKET_OPEN_TIMEOUT,
+            websocket_connect_timeout=SOCKET_OPEN_TIMEOUT,
         )
         server.run()
         if not server.listening_addresses:
@@ -182,7 +192,7 @@ class Command(BaseCommand):
         listener = socket.socket(family, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host.strip("[]"), port))
-        listener.listen(1024)
+        listener.listen(LISTEN_BACKLOG)
         listener.set_inheritable(True)
         if not quiet:
             self.check(display_num_errors=False)

@@ -1,0 +1,85 @@
+"""The one gate in few queries: a delegate's page costs one joined read (the card with its congress),
+a staff page two (the user, the roles with their congress); the session comes from the cache, and
+`request.user` is not looked up when the session holds no signed-in user."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.utils.functional import SimpleLazyObject
+
+from daihoi.congress.access import Role, congress_view
+from tests.factories import delegate_client, make_congress, make_staff
+
+
+@congress_view(*Role.ALL)
+def seen(request, slug):
+    return HttpResponse(",".join(sorted(request.actor.roles)))
+
+
+def request_of(client: Client, slug: str, looked_up: list[str] | None = None):
+    """A request as Django's session and authentication middleware hand it to a view."""
+    request = RequestFactory().get(f"/c/{slug}/x")
+    request.session = SessionStore(client.cookies["sessionid"].value)
+
+    def user():
+        if looked_up is not None:
+            looked_up.append("user")
+        return get_user(request)
+
+    request.user = SimpleLazyObject(user)
+    return request
+
+
+@pytest.mark.django_db
+def test_a_delegate_page_passes_the_gate_in_one_query_without_a_user_lookup(django_assert_num_queries):
+    congress = make_congress(delegates=2)
+    delegate = congress.delegates.get(number=2)
+    looked_up: list[str] = []
+    request = request_of(delegate_client(Client(), delegate), congress.slug, looked_up)
+    with django_assert_num_queries(1):
+        answer = seen(request, congress.slug)
+    assert answer.content == b"delegate" and request.actor.delegate == delegate
+    assert request.congress == congress and looked_up == []
+
+
+@pytest.mark.django_db
+def test_a_delegate_of_another_congress_is_not_a_delegate_here(django_assert_num_queries):
+    congress, other = make_congress(delegates=1), make_congress(delegates=1)
+    client = delegate_client(Client(), other.delegates.get(number=1))
+    with django_assert_num_queries(2):  # no card here, then the congress alone
+        answer = seen(request_of(client, congress.slug), congress.slug)
+    assert answer.status_code == 302  # anonymous here: sent to sign in
+
+
+@pytest.mark.django_db
+def test_a_staff_page_passes_the_gate_in_two_queries(django_assert_num_queries):
+    congress = make_congress(delegates=1)
+    client = Client()
+    client.force_login(make_staff(congress, Role.SECRETARIAT))
+    request = request_of(client, congress.slug)
+    with django_assert_num_queries(2):
+        answer = seen(request, congress.slug)
+    assert answer.content == b"secretariat" and request.congress == congress
+
+
+@pytest.mark.django_db
+def test_staff_of_another_congress_gets_no_role_here():
+    congress, other = make_congress(delegates=1), make_congress(delegates=1)
+    client = Client()
+    client.force_login(make_staff(other, Role.PRESIDIUM))
+    answer = seen(request_of(client, congress.slug), congress.slug)
+    assert answer.status_code == 302  # no role here: anonymous to this congress, sent to sign in
+
+
+@pytest.mark.django_db
+def test_an_unknown_congress_is_not_found():
+    from django.http import Http404
+
+    congress = make_congress(delegates=1)
+    client = delegate_client(Client(), congress.delegates.get(number=1))
+    with pytest.raises(Http404):
+        seen(request_of(client, "no-such-congress"), "no-such-congress")

@@ -1,0 +1,151 @@
+"""The fan-out of the live socket: a page's signed live token opens it without a database round trip
+(still decided in the one gate), one relay per congress is the group's only member and writes each push
+to every socket, and a socket that connects gets the state its neighbours show."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.core import signing
+from django.db.backends import utils as db_utils
+from django.test import Client
+
+from daihoi.congress import access, live
+from daihoi.congress.access import SYSTEM, Actor, Role, actor_for_live_token, live_token
+from daihoi.congress.actions import checkin
+from daihoi.web.asgi import application
+from tests.factories import delegate_client, make_congress
+
+HEADERS = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+META = re.compile(r'<meta name="daihoi-live" content="([^"]+)"')
+
+
+def socket(slug: str, query: str) -> WebsocketCommunicator:
+    return WebsocketCommunicator(application, f"/ws/c/{slug}/live/{query}", headers=HEADERS)
+
+
+@pytest.mark.django_db
+def test_a_live_token_names_its_congress_and_roles_and_is_refused_elsewhere_or_altered():
+    congress, other = make_congress(delegates=1), make_congress(delegates=1)
+    token = live_token(congress, Actor(roles=frozenset({Role.DELEGATE})))
+    assert actor_for_live_token(token, congress.slug) == (congress.pk, Actor(roles=frozenset({Role.DELEGATE})))
+    assert actor_for_live_token(token, other.slug) is None
+    assert actor_for_live_token(token[:-1] + ("A" if token[-1] != "A" else "B"), congress.slug) is None
+    assert actor_for_live_token("", congress.slug) is None
+    assert actor_for_live_token(None, congress.slug) is None
+    assert live_token(congress, Actor()) == ""  # an anonymous page gets none
+    forged = signing.dumps({"c": congress.pk, "s": congress.slug, "r": ["delegate"]}, salt="another-salt")
+    assert actor_for_live_token(forged, congress.slug) is None
+
+
+@pytest.mark.django_db
+def test_an_expired_live_token_is_refused(monkeypatch):
+    congress = make_congress(delegates=1)
+    token = live_token(congress, Actor(roles=frozenset({Role.SCREEN})))
+    assert actor_for_live_token(token, congress.slug) is not None
+    monkeypatch.setattr(access, "LIVE_TOKEN_MAX_AGE", -1)  # any age is now too old
+    assert actor_for_live_token(token, congress.slug) is None
+
+
+@pytest.mark.django_db
+def test_a_gated_page_carries_the_token_and_an_open_page_does_not():
+    congress = make_congress(delegates=1)
+    page = delegate_client(Client(), congress.delegates.get(number=1)).get(f"/c/{congress.slug}/me/")
+    assert page.status_code == 200
+    found = META.search(page.content.decode())
+    assert found is not None
+    assert actor_for_live_token(found.group(1), congress.slug) == (
+        congress.pk,
+        Actor(roles=frozenset({Role.DELEGATE})),
+    )
+    login = Client().get("/login/")
+    assert META.search(login.content.decode()) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_signed_token_opens_the_socket_without_a_database_query_and_a_bad_one_is_refused(monkeypatch):
+    congress = make_congress(delegates=2)
+    token = live_token(congress, Actor(roles=frozenset({Role.DELEGATE})))
+    queries: list[str] = []
+    execute = db_utils.CursorWrapper.execute
+
+    def counting(self, sql, params=None):
+        queries.append(sql)
+        return execute(self, sql, params)
+
+    async def scenario() -> tuple[dict, dict, int, bool]:
+        first = socket(congress.slug, f"?t={token}")
+        assert (await first.connect())[0]
+        state = await first.receive_json_from(timeout=10)  # the relay's first build
+        monkeypatch.setattr(db_utils.CursorWrapper, "execute", counting)
+        second = socket(congress.slug, f"?t={token}")
+        assert (await second.connect())[0]
+        again = await second.receive_json_from(timeout=10)
+        during = len(queries)
+        monkeypatch.setattr(db_utils.CursorWrapper, "execute", execute)
+        wrong = socket(congress.slug, f"?t={token[:-2]}xx")
+        refused = not (await wrong.connect())[0]
+        await first.disconnect()
+        await second.disconnect()
+        return state, again, during, refused
+
+    state, again, during, refused = async_to_sync(scenario)()
+    assert during == 0  # no session, user, congress or state read for the second socket
+    assert again == state  # the state its neighbour shows
+    assert refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_relay_per_congress_writes_each_push_to_every_socket_and_leaves_with_the_last():
+    congress = make_congress(delegates=3)
+    token = live_token(congress, Actor(roles=frozenset({Role.SCREEN})))
+    layer = get_channel_layer()
+
+    async def scenario() -> tuple[int, list[dict], list[dict], int, bool]:
+        sockets = [socket(congress.slug, f"?t={token}") for _ in range(3)]
+        sockets.append(socket(congress.slug, f"?screen={congress.screen_token}"))  # the session path
+        for each in sockets:
+            assert (await each.connect())[0]
+        firsts = [await each.receive_json_from(timeout=10) for each in sockets]
+        members = len(layer.groups.get(live.group_name(congress.pk), {}))
+        d = await database_sync_to_async(congress.delegates.get)(number=1)
+        await database_sync_to_async(checkin.check_in)(congress, d.code, nonce="fanout-nonce-01", actor=SYSTEM)
+        pushed = [await each.receive_json_from(timeout=10) for each in sockets]
+        for each in sockets:
+            await each.disconnect()
+        left = len(layer.groups.get(live.group_name(congress.pk), {}))
+        return members, firsts, pushed, left, bool(live._relays)
+
+    members, firsts, pushed, left, relays_left = async_to_sync(scenario)()
+    assert members == 1  # the relay, not one member per socket
+    assert all(f["state"]["attendance"]["present"] == 0 for f in firsts)
+    assert all(p == pushed[0] for p in pushed) and pushed[0]["state"]["attendance"]["present"] == 1
+    assert left == 0 and relays_left is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_socket_that_connects_after_a_push_gets_the_pushed_state():
+    congress = make_congress(delegates=2)
+    token = live_token(congress, Actor(roles=frozenset({Role.SCREEN})))
+
+    async def scenario() -> tuple[dict, dict]:
+        first = socket(congress.slug, f"?t={token}")
+        assert (await first.connect())[0]
+        await first.receive_json_from(timeout=10)
+        d = await database_sync_to_async(congress.delegates.get)(number=2)
+        await database_sync_to_async(checkin.check_in)(congress, d.code, nonce="fanout-nonce-02", actor=SYSTEM)
+        pushed = await first.receive_json_from(timeout=10)
+        later = socket(congress.slug, f"?t={token}")
+        assert (await later.connect())[0]
+        joined = await later.receive_json_from(timeout=10)
+        await first.disconnect()
+        await later.disconnect()
+        return pushed, joined
+
+    pushed, joined = async_to_sync(scenario)()
+    assert joined == pushed and joined["state"]["attendance"]["present"] == 1
