@@ -27,9 +27,28 @@ def new_screen_token() -> str:
 
 
 class Organization(models.Model):
-    """A body holding congresses, or one of its sub-units (cells) that send delegates."""
+    """A body holding congresses, or one of its sub-units (cells) that send delegates.
+
+    `kind` names the body (a Party organization, a youth union, a trade union, a company's
+    shareholders…): the words pages use for its units, members and delegates follow it
+    (`daihoi.congress.wording`). Sub-units carry their top organization's kind.
+    """
+
+    class Kind(models.TextChoices):
+        PARTY = "party", _("Tổ chức Đảng")
+        YOUTH_UNION = "youth_union", _("Đoàn Thanh niên")
+        TRADE_UNION = "trade_union", _("Công đoàn")
+        SHAREHOLDERS = "shareholders", _("Công ty cổ phần (cổ đông)")
+        OTHER = "other", _("Tổ chức khác")
 
     name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại tổ chức"), max_length=20, choices=Kind.choices, default=Kind.PARTY)
+    place = models.CharField(
+        _("địa danh"),
+        max_length=120,
+        blank=True,
+        help_text=_("Địa danh ghi ở dòng ngày tháng của văn bản, ví dụ: Hà Nội."),
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
