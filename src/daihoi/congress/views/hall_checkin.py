@@ -7,7 +7,6 @@ JSON answers: `{"ok": true, "result": {...}, "attendance": {...}}` or
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,8 +21,10 @@ from daihoi.congress.access import Role, congress_view
 from daihoi.congress.actions import checkin as actions
 from daihoi.congress.attendance import Attendance, attendance
 from daihoi.congress.errors import ActionError
+from daihoi.congress.json_body import BadJson, load_json
 from daihoi.congress.models import Delegate
 from daihoi.congress.names import search_key
+from daihoi.rules.numbers import is_int, parse_int
 
 DESK = (Role.ORGANIZER, Role.CREDENTIALS)
 STAFF = tuple(sorted(Role.STAFF))
@@ -89,8 +90,8 @@ def _payload(request: HttpRequest) -> dict[str, Any]:
     """The posted fields, from a JSON body (the desk's script) or a form."""
     if request.content_type == "application/json":
         try:
-            data = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            data = load_json(request.body)
+        except BadJson:
             return {}
         return data if isinstance(data, dict) else {}
     return request.POST.dict()
@@ -119,8 +120,8 @@ def _answer(request: HttpRequest, act: Callable[[], actions.CheckInResult]) -> J
 def _delegate(request: HttpRequest, data: dict[str, Any]) -> Delegate:
     raw = _text(data, "delegate")
     delegate = (
-        Delegate.objects.filter(congress=request.congress, pk=int(raw)).first()  # type: ignore[attr-defined]
-        if raw.isdigit()
+        Delegate.objects.filter(congress=request.congress, pk=parse_int(raw)).first()  # type: ignore[attr-defined]
+        if is_int(raw, minimum=1)
         else None
     )
     if delegate is None:
@@ -203,7 +204,11 @@ def desk_search(request: HttpRequest, slug: str) -> JsonResponse:
     found: list[Delegate] = []
     if q:
         matches = Delegate.objects.filter(congress=congress).select_related("unit")
-        matches = matches.filter(number=int(q)) if q.isdigit() else matches.filter(search_name__contains=q)
+        matches = (
+            matches.filter(number=parse_int(q))
+            if is_int(q, minimum=1)
+            else matches.filter(search_name__contains=q)
+        )
         found = list(matches.order_by("number")[:SEARCH_LIMIT])
     return JsonResponse(
         {
