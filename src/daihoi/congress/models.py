@@ -359,3 +359,16 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role}"
+
+
+class Organizer(models.Model):
+    """A user the site administrator made organizer of an organization: may create its congresses."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="organizer_of", on_delete=models.CASCADE)
+    organization = models.ForeignKey(Organization, related_name="organizers", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="organizer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.organization_id}"

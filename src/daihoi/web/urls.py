@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("daihoi.web.urls_auth")),
+    path("", include("daihoi.web.urls_setup")),
     path("", include("daihoi.web.urls_roll")),
     path("", include("daihoi.web.urls_hall")),
     path("", include("daihoi.web.urls_checkin")),
