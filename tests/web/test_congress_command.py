@@ -62,7 +62,9 @@ def test_a_congress_from_yaml(tmp_path):
 def test_errors_are_listed_by_place_and_nothing_is_written(tmp_path):
     path = tmp_path / "congress.yaml"
     path.write_text(
-        YAML.replace("ordinal: 3", "ordinal: ba").replace("members: 30", "members: -4").replace("[counting]", "[boss]"),
+        YAML.replace("ordinal: 3", "ordinal: ba")
+        .replace("members: 30", "members: -4")
+        .replace("[counting]", "[boss]"),
         encoding="utf-8",
     )
     with pytest.raises(CommandError, match="3 lỗi"):
@@ -102,7 +104,10 @@ def test_a_congress_from_xlsx(tmp_path):
     out, _err = run(path)
     congress = Congress.objects.get()
     assert congress.slug.startswith("dai-hoi-doan-xa-an-phu")
-    assert list(congress.organization.children.values_list("name", flat=True)) == ["Chi đoàn thôn 1", "Chi đoàn thôn 2"]
+    assert list(congress.organization.children.values_list("name", flat=True)) == [
+        "Chi đoàn thôn 1",
+        "Chi đoàn thôn 2",
+    ]
     assert sorted(StaffRole.objects.values_list("role", flat=True)) == ["presidium", "secretariat"]
 
 

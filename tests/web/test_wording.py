@@ -69,3 +69,28 @@ def test_template_filter():
             "{% load daihoi_wording %}{% with w=c|words %}{{ w.unit|capfirst }}{% endwith %}"
         ).render(Context({"c": congress}))
     assert out == "Công đoàn bộ phận"
+
+
+def test_pages_of_a_youth_union_congress_speak_of_chi_doan_and_doan_vien():
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.factories import login_as
+
+    congress = make_congress(delegates=2, units=2, state="preparation")
+    congress.organization.kind = "youth_union"
+    congress.organization.save()
+    client = login_as(Client(), congress, "organizer")
+    with translation.override("vi"):
+        setup = client.get(reverse("setup", args=[congress.slug])).content.decode()
+        roll = client.get(reverse("roll", args=[congress.slug])).content.decode()
+    assert "<th>Chi đoàn</th>" in setup and "Số đoàn viên" in setup
+    assert "<th>Chi bộ</th>" not in setup and "Số đảng viên" not in setup
+    assert "Chi đoàn" in roll and "<th>Chi bộ</th>" not in roll
+
+
+def test_the_roll_import_reads_each_kinds_unit_header():
+    from daihoi.congress.actions.roll.columns import COLUMNS_BY_KEY, header_key
+
+    for header in ("Chi bộ", "Chi đoàn", "Công đoàn bộ phận", "Đơn vị", "chi doan"):
+        assert header_key(header) in COLUMNS_BY_KEY["unit"].aliases, header

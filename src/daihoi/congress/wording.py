@@ -61,6 +61,11 @@ class Words:
     def has_units(self) -> bool:
         return self.unit is not None
 
+    @property
+    def unit_word(self) -> Promise:
+        """The unit's word for a column heading, "đơn vị" where the kind has no units."""
+        return self.unit if self.unit is not None else _("đơn vị")
+
 
 _WORDS: dict[str, Words] = {
     PARTY: Words(

@@ -36,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in env_str("DAIHOI_CSRF_TRUSTED_ORIGINS", "").sp
 
 INSTALLED_APPS = [
     "daphne",
+    "django.contrib.admin",  # /admin/ for the site administrator, read-only over the congress data
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
