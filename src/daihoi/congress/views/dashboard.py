@@ -47,6 +47,7 @@ class Feature:
 # (`congress_view` marks the view with its roles), so access is stated once. Names another feature
 # has not registered yet are omitted.
 FEATURES: tuple[Feature, ...] = (
+    Feature("prepare", gettext_lazy("Chuẩn bị: thông tin, đơn vị, tài khoản")),
     Feature("setup", gettext_lazy("Thiết lập đại hội, phân bổ đại biểu")),
     Feature("roll", gettext_lazy("Danh sách đại biểu")),
     Feature("guests", gettext_lazy("Khách mời")),
