@@ -75,6 +75,7 @@ def make_congress(
         venue="Hội trường UBND phường",
         state=state,
         total_seats=delegates,
+        hall_address="http://192.168.1.10:8000",  # the organizer's laptop on the hall's own network
     )
     for i in range(delegates):
         name = normalize_name(person_name(i))

@@ -101,6 +101,10 @@ class Congress(models.Model):
     quorum_denominator = models.PositiveIntegerField(default=3)
     is_electronic_voting_enabled = models.BooleanField(_("cho phép bỏ phiếu điện tử"), default=False)
     screen_token = models.CharField(max_length=64, unique=True, default=new_screen_token)
+    # The address phones in the hall open (printed in the cards' QR codes and on the hall sheet), e.g.
+    # "https://192.168.1.10:8000"; empty: the site's DAIHOI_HALL_ADDRESS, if set.
+    hall_address = models.CharField(_("địa chỉ trong hội trường"), max_length=200, blank=True)
+    wifi_name = models.CharField(_("tên mạng Wi-Fi"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -136,6 +136,8 @@ else:
 # Merge the live pushes of a burst of commits (see daihoi.congress.live.publish); screens still
 # update well within a second. The test suite sets 0 so that a push follows its commit at once.
 DAIHOI_LIVE_COALESCE_SECONDS = env_float("DAIHOI_LIVE_COALESCE_SECONDS", 0.25, minimum=0.0)
+# The address phones in the hall open (e.g. https://192.168.1.10:8000), for congresses without their own.
+DAIHOI_HALL_ADDRESS = env_str("DAIHOI_HALL_ADDRESS", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Staff passwords (createsuperuser, changepassword, any password form). Demo and test accounts get

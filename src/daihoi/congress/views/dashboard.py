@@ -51,6 +51,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("setup", gettext_lazy("Thiết lập đại hội, phân bổ đại biểu")),
     Feature("roll", gettext_lazy("Danh sách đại biểu")),
     Feature("guests", gettext_lazy("Khách mời")),
+    Feature("hall_address", gettext_lazy("Địa chỉ hội trường, Wi-Fi")),
+    Feature("hall_sheet", gettext_lazy("In tờ hướng dẫn hội trường")),
     Feature("cards_pdf", gettext_lazy("In thẻ đại biểu")),
     Feature("credentials", gettext_lazy("Thẩm tra tư cách đại biểu")),
     Feature("credentials_report", gettext_lazy("Báo cáo thẩm tra tư cách")),
@@ -67,6 +69,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("motion_list", gettext_lazy("Biểu quyết")),
     Feature("election_list", gettext_lazy("Bầu cử")),
     Feature("electronic_voting", gettext_lazy("Bỏ phiếu điện tử (P20)")),
+    Feature("drafts", gettext_lazy("Dự thảo văn kiện, góp ý")),
+    Feature("unit_links", gettext_lazy("Đường dẫn góp ý của các đơn vị")),
+    Feature("term_home", gettext_lazy("Nghị quyết, nhiệm kỳ")),
 )
 
 
