@@ -52,6 +52,30 @@ class MotionOutcome:
         )
 
 
+@dataclass(frozen=True)
+class MotionBase:
+    """The figure a motion is measured against, with the one line that says how it was found."""
+
+    value: int
+    label: str
+    explanation: str
+
+
+def motion_base(
+    *, yes: int, no: int, abstain: int, given: int, given_explanation: str, ruleset: str = DEFAULT
+) -> MotionBase:
+    """The rule set's base for a motion: N of P2 (`given`, party) or the votes cast (approval)."""
+    rules = get_ruleset(ruleset)
+    if rules.motion_base_kind == "votes_cast":
+        cast = yes + no + abstain
+        return MotionBase(
+            cast,
+            rules.motion_base_label,
+            f"{rules.motion_base_label} = {yes} + {no} + {abstain} = {cast}",
+        )
+    return MotionBase(given, rules.motion_base_label, given_explanation)
+
+
 def decide_motion(
     *, yes: int, no: int, abstain: int, base: int, ruleset: str = DEFAULT, special: bool = False
 ) -> MotionOutcome:

@@ -200,6 +200,12 @@ def setup(request: HttpRequest, slug: str) -> HttpResponse:
         posted = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         try:
             if "state" in request.POST:
+                if request.POST["state"] == Congress.State.IN_SESSION and request.POST.get("confirm") != "1":
+                    # Opening cannot be undone: the form's confirmation box must be ticked (no JS needed).
+                    raise ActionError(
+                        "confirmation_required",
+                        _("Bước này không thể hoàn tác: hãy đánh dấu ô xác nhận rồi bấm lại."),
+                    )
                 actions.set_congress_state(congress, request.POST["state"], actor)
                 messages.success(request, _("Đã chuyển trạng thái đại hội."))
                 return redirect("setup", congress.slug)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from daihoi.audit import anchor
 from daihoi.congress.models import Congress
 from daihoi.rules.minutes import REASON_LABELS
+from daihoi.rules.rulesets import get_ruleset
 from daihoi.voting.documents.blocks import Block, Document, Para, Signatures, Table, Title
 from daihoi.voting.documents.wording import (
     anchor_paras,
@@ -88,7 +89,7 @@ def _electronic_statement(election: Election) -> str | None:
     if not cast:
         return None
     congress = election.congress
-    if congress.rules == "party":
+    if get_ruleset(congress.rules).electronic_casting_by_organizer:
         return _(
             "Đại hội sử dụng hình thức bỏ phiếu điện tử theo quyết định của cấp ủy triệu tập đại hội "
             "(Ban Tổ chức đại hội bật chức năng bỏ phiếu điện tử cho đại hội); %(cast)s phiếu được bỏ "
@@ -97,6 +98,12 @@ def _electronic_statement(election: Election) -> str | None:
     return _("Đại hội sử dụng hình thức bỏ phiếu điện tử; %(cast)s phiếu được bỏ bằng điện tử.") % {
         "cast": cast
     }
+
+
+def _quorum_override(obj: Election | Motion) -> str | None:
+    from daihoi.voting.actions.motions import quorum_override_note
+
+    return quorum_override_note(obj)
 
 
 def convened(congress: Congress) -> int:
@@ -193,6 +200,9 @@ def minutes(election: Election) -> Document:
     if present is not None:
         blocks.append(Para(_("Số đại biểu có mặt khi bỏ phiếu: %(n)s.") % {"n": present}))
         blocks.append(Para(_("Số đại biểu vắng mặt: %(n)s.") % {"n": max(0, convened_count - present)}))
+    override = _quorum_override(election)  # P3: opened below quorum by the presidium's decision
+    if override:
+        blocks.append(Para(override, bold=True))
     blocks += [
         Table(
             (_("Số phiếu"), _("Số lượng")),
@@ -395,6 +405,9 @@ def motion_document(motion: Motion) -> Document:
     ]
     if present is not None:
         blocks.append(Para(_("Số đại biểu có mặt khi biểu quyết: %(n)s.") % {"n": present}))
+    override = _quorum_override(motion)  # P3: opened below quorum by the presidium's decision
+    if override:
+        blocks.append(Para(override, bold=True))
     blocks.append(
         Table(
             (_("Ý kiến"), _("Số đại biểu"), _("Tỷ lệ % so với N")),

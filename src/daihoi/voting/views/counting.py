@@ -26,6 +26,7 @@ from daihoi.voting import documents
 from daihoi.voting.actions import counting, paper
 from daihoi.voting.actions.counting import ballot_list
 from daihoi.voting.models import Election, Motion, PaperBatch
+from daihoi.voting.views.confirm import require_confirmation
 
 IN_SESSION = {Congress.State.IN_SESSION}
 STAFF = (Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.COUNTING)
@@ -340,6 +341,7 @@ def count_issued(request: HttpRequest, slug: str, election_id: int) -> HttpRespo
 def count_certify(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
     election = _election(request, election_id)
     try:
+        require_confirmation(request)
         counting.certify(election, request.actor)  # type: ignore[attr-defined]
     except ActionError as e:
         return _refuse(request, e, _count_url(slug, election.pk))
@@ -354,8 +356,11 @@ def count_release(request: HttpRequest, slug: str, election_id: int) -> HttpResp
     back = request.POST.get("next", "")
     if not back or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = _count_url(slug, election.pk)
+    release = request.POST.get("hide") != "1"
     try:
-        counting.release_result(election, request.actor, released=request.POST.get("hide") != "1")  # type: ignore[attr-defined]
+        if release:  # hiding again is not irreversible; putting the result on the screen is
+            require_confirmation(request)
+        counting.release_result(election, request.actor, released=release)  # type: ignore[attr-defined]
     except ActionError as e:
         return _refuse(request, e, back)
     return redirect(back)
