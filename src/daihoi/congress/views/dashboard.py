@@ -63,7 +63,7 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature("motion_list", gettext_lazy("Biểu quyết")),
     Feature("election_list", gettext_lazy("Bầu cử")),
-    Feature("electronic_voting", gettext_lazy("Bỏ phiếu điện tử (P20)")),
+    Feature("electronic_voting", gettext_lazy("Bỏ phiếu điện tử")),
 )
 
 
