@@ -68,7 +68,7 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature("motion_list", gettext_lazy("Biểu quyết")),
     Feature("election_list", gettext_lazy("Bầu cử")),
-    Feature("electronic_voting", gettext_lazy("Bỏ phiếu điện tử (P20)")),
+    Feature("electronic_voting", gettext_lazy("Bỏ phiếu điện tử")),
     Feature("drafts", gettext_lazy("Dự thảo văn kiện, góp ý")),
     Feature("unit_links", gettext_lazy("Đường dẫn góp ý của các đơn vị")),
     Feature("term_home", gettext_lazy("Nghị quyết, nhiệm kỳ")),

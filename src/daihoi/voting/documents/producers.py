@@ -19,6 +19,7 @@ from daihoi.voting.documents.wording import (
     at_time,
     basis_line,
     congress_line,
+    congress_title,
     header,
     number,
     outcome_line,
@@ -121,6 +122,21 @@ def _require_result(election: Election) -> dict[str, Any]:
     return election.result
 
 
+def _opening(election: Election, congress: Congress) -> str:
+    values = {
+        "at": at_time(election.closed_at or election.certified_at),
+        "venue": congress.venue or place_of(congress),
+        "congress": _("đại hội lần thứ %(ordinal)s") % {"ordinal": roman(congress.ordinal)},
+        "election": election.title,
+    }
+    if not values["venue"]:
+        return _("Vào lúc %(at)s, Ban Kiểm phiếu %(congress)s đã tiến hành kiểm phiếu %(election)s.") % values
+    return (
+        _("Vào lúc %(at)s, tại %(venue)s, Ban Kiểm phiếu %(congress)s đã tiến hành kiểm phiếu %(election)s.")
+        % values
+    )
+
+
 @producer("minutes")
 def minutes(election: Election) -> Document:
     """P16: the counting minutes, every figure from the certified result."""
@@ -137,20 +153,10 @@ def minutes(election: Election) -> Document:
             (
                 election.title
                 + (_(" (lần bầu %(round)s)") % {"round": election.round} if election.round > 1 else ""),
-                f"{congress.name}, " + _("nhiệm kỳ %(term)s") % {"term": congress.term},
+                congress_title(congress),
             ),
         ),
-        Para(
-            _(
-                "Vào lúc %(at)s, tại %(venue)s, Ban Kiểm phiếu %(congress)s đã tiến hành kiểm phiếu %(election)s."
-            )
-            % {
-                "at": at_time(election.closed_at or election.certified_at),
-                "venue": congress.venue or place_of(congress),
-                "congress": _("đại hội lần thứ %(ordinal)s") % {"ordinal": roman(congress.ordinal)},
-                "election": election.title,
-            }
-        ),
+        Para(_opening(election, congress)),
         Para(_("I. BAN KIỂM PHIẾU"), bold=True, indent=False),
         Table(
             (_("STT"), _("Họ và tên"), _("Chức danh")),
@@ -297,7 +303,8 @@ def minutes(election: Election) -> Document:
             _(
                 "Biên bản lập xong vào lúc %(at)s, đã đọc lại cho Ban Kiểm phiếu cùng nghe, nhất trí và ký tên."
             )
-            % {"at": at_time(election.certified_at)}
+            % {"at": at_time(election.certified_at)},
+            keep_with_next=True,
         ),
         *anchor_paras(anchor.latest(f"election:{election.pk}", ("election.certify",))),
         Signatures(signers(members)),

@@ -78,7 +78,7 @@ def add_candidate(
         if delegate is not None and CountingMember.objects.filter(election=e, delegate=delegate).exists():
             raise ActionError(
                 "candidate_on_counting_committee",
-                _("%(name)s là thành viên Ban Kiểm phiếu nên không thể ứng cử (P9).") % {"name": name},
+                _("%(name)s là thành viên Ban Kiểm phiếu nên không thể ứng cử.") % {"name": name},
             )
         if (
             source != Candidate.Source.COMMITTEE
