@@ -82,7 +82,7 @@ def test_the_downloaded_minutes_carry_the_figures(election, clerk):
     text = "\n".join(
         p.text for p in Docx(io.BytesIO(clerk.get(url("minutes_docx", election)).content)).paragraphs
     )
-    assert "BIÊN BẢN KIỂM PHIẾU" in text and "(N): 30." in text
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Cơ sở tính tỷ lệ: N = 30." in text
 
 
 def test_a_delegate_cannot_download_the_minutes(election, clerk):

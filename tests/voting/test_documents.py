@@ -64,7 +64,7 @@ def test_the_minutes_carry_every_figure_of_p16(certified):
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BAN KIỂM PHIẾU" in text
     assert "ĐẢNG BỘ PHƯỜNG THỬ" in text
     assert "Số đại biểu được triệu tập: 30." in text
-    assert "(N): 30." in text
+    assert "Cơ sở tính tỷ lệ: N = 30." in text
     assert "Số đại biểu có mặt khi bỏ phiếu: 28." in text
     assert "Phát ra | 28" in text and "Hợp lệ | 25" in text and "Không hợp lệ | 3" in text
     assert "gạch hết tên | 1" in text

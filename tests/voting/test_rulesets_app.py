@@ -86,7 +86,7 @@ def test_under_approval_no_party_rule_applies():
     # Not P7: the nominee's motion is decided like any approval motion, on the votes cast (2 × 10 ≤ 30).
     assert floor.is_passed is False
     assert "30%" not in floor.outcome and "số phiếu biểu quyết" in floor.outcome
-    assert (floor.base, floor.base_explanation) == (30, "số phiếu biểu quyết = 10 + 5 + 15 = 30")
+    assert (floor.base, floor.base_explanation) == (30, "N = số phiếu biểu quyết = 10 + 5 + 15 = 30")
     nominee = e.candidates.get(delegate__number=10)
     assert nominee.status == Candidate.Status.NOT_ADMITTED
     again = el.add_candidate(e, actor=SYSTEM, source=Candidate.Source.SELF, delegate=nominee.delegate)
@@ -97,6 +97,9 @@ def test_under_approval_no_party_rule_applies():
     assert certified.result["seats"] == 5 and len(certified.result["candidates"]) == 7
     text = minutes_text(certified)
     assert PARTY_P20 not in text and "bỏ phiếu điện tử" in text
+    # N is approval's base, the valid ballots (one), stated once and never as the Party's N of P2.
+    assert "Cơ sở tính tỷ lệ: N = số phiếu hợp lệ = 1." in text
+    assert "đại biểu chính thức được triệu tập" not in text
 
 
 def run_to_certified(e: Election) -> Election:

@@ -41,7 +41,9 @@ def put_to_vote(
 ):
     client.post(url("motion_open", congress, motion.pk))
     return client.post(
-        url("motion_close", congress, motion.pk), {"yes": yes, "no": no, "abstain": abstain, "confirm": "1"}, follow=True
+        url("motion_close", congress, motion.pk),
+        {"yes": yes, "no": no, "abstain": abstain, "confirm": "1"},
+        follow=True,
     )
 
 

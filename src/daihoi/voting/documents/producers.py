@@ -101,6 +101,12 @@ def _electronic_statement(election: Election) -> str | None:
     }
 
 
+def result_view(election: Election) -> dict[str, Any]:
+    from daihoi.voting.actions.counting import result_view as view
+
+    return view(election)
+
+
 def _quorum_override(obj: Election | Motion) -> str | None:
     from daihoi.voting.actions.motions import quorum_override_note
 
@@ -198,10 +204,8 @@ def minutes(election: Election) -> Document:
     blocks += [
         Para(_("III. SỐ ĐẠI BIỂU VÀ SỐ PHIẾU"), bold=True, indent=False),
         Para(_("Số đại biểu được triệu tập: %(n)s.") % {"n": convened_count}),
-        Para(
-            _("Số đại biểu làm cơ sở tính kết quả (N): %(n)s. %(how)s")
-            % {"n": r["base"], "how": election.base_explanation}
-        ),
+        # One N, stated once, the same line as the count page and the projector.
+        Para(_("Cơ sở tính tỷ lệ: %(statement)s.") % {"statement": result_view(election)["base_statement"]}),
     ]
     if present is not None:
         blocks.append(Para(_("Số đại biểu có mặt khi bỏ phiếu: %(n)s.") % {"n": present}))
@@ -406,8 +410,8 @@ def motion_document(motion: Motion) -> Document:
             % {"at": at_time(motion.closed_at), "title": motion.title, "method": motion.get_method_display()}
         ),
         Para(
-            _("Số đại biểu làm cơ sở tính (N): %(base)s. %(how)s")
-            % {"base": motion.base, "how": f.get("base_explanation") or ""}
+            _("Cơ sở tính tỷ lệ: %(statement)s.")
+            % {"statement": f.get("base_explanation") or f"N = {motion.base}"}
         ),
     ]
     if present is not None:

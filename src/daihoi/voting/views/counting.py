@@ -109,15 +109,23 @@ def paper_batches(request: HttpRequest, slug: str, election_id: int) -> HttpResp
 
 
 def _batch_state(batch: PaperBatch, team: int | None) -> dict[str, Any]:
+    """P18: until teams 1 and 2 have both finished the batch, a team sees only its own count of entries,
+    never the other's, and no comparison; then the mismatches ballot by ballot."""
     comparison = paper.compare_batch(batch)
+    compared = paper.both_finished(batch)
+    entered = {str(t): n for t, n in comparison.entered.items() if compared or t == team}
+    finished = list(batch.finished_teams or [])
     return {
         "batch": batch.number,
         "is_reconciled": batch.is_reconciled,
         "team": team,
-        "entered": {str(t): n for t, n in comparison.entered.items()},
-        "ballots": comparison.ballots,
-        "mismatches": comparison.mismatches,
-        "agree": comparison.agree,
+        "entered": entered,
+        "compared": compared,
+        "is_finished": team in finished,
+        "finished_teams": finished if compared else [t for t in finished if t == team],
+        "ballots": comparison.ballots if compared else None,
+        "mismatches": comparison.mismatches if compared else [],
+        "agree": comparison.agree if compared else False,
         "next_ballot_number": paper.next_ballot_number(batch, team) if team else None,
     }
 
@@ -130,10 +138,17 @@ def paper_entry(request: HttpRequest, slug: str, election_id: int, batch_id: int
     batch = _batch(request, election_id, batch_id)
     election = batch.election
     if request.method == "POST":
+        back = redirect("paper_entry", slug=slug, election_id=election.pk, batch_id=batch.pk)
+        if request.POST.get("finish") == "1":  # this session's team has entered the whole batch
+            try:
+                paper.finish_team(batch, request.actor, team=_team(request, batch))  # type: ignore[attr-defined]
+            except ActionError as e:
+                return _refuse(request, e, back.url)
+            return back
         team = request.POST.get("team", "")
-        if is_int(team) and parse_int(team) in paper.TEAMS:
+        if not batch.is_reconciled and is_int(team) and parse_int(team) in ENTRY_TEAMS:
             request.session[team_session_key(batch.pk)] = parse_int(team)
-        return redirect("paper_entry", slug=slug, election_id=election.pk, batch_id=batch.pk)
+        return back
     team = request.session.get(team_session_key(batch.pk))
     listed = ballot_list(election)
     width = paper.digits_per_number(len(listed))
@@ -145,10 +160,10 @@ def paper_entry(request: HttpRequest, slug: str, election_id: int, batch_id: int
             "election": election,
             "batch": batch,
             "team": team,
-            "teams": paper.TEAMS,
+            "teams": ENTRY_TEAMS,
             "candidates": [(f"{i:0{width}d}", c.full_name) for i, c in enumerate(listed, start=1)],
             "width": width,
-            "example": "".join(f"{i:0{width}d}" for i in (3, 7) if i <= len(listed)),
+            **_keys_example(len(listed), width),
             "reasons": [
                 (k, paper.reason_label(code))
                 for k, code in paper.reason_keys(election.congress.rules).items()
@@ -156,6 +171,28 @@ def paper_entry(request: HttpRequest, slug: str, election_id: int, batch_id: int
             "state": _batch_state(batch, team),
         },
     )
+
+
+# P18: two teams enter each batch independently (a third team is the action layer's option, not offered).
+ENTRY_TEAMS = (1, 2)
+
+
+def _keys_example(listed: int, width: int) -> dict[str, str]:
+    """The help's example, true for this list: "37" strikes names 3 and 7 (only names that exist)."""
+    numbers = [i for i in (3, 7) if i <= listed] or [1]
+    return {
+        "example": "".join(f"{i:0{width}d}" for i in numbers),
+        "example_names": _(" và ").join(str(i) for i in numbers),
+    }
+
+
+def _require_both_finished(batch: PaperBatch) -> None:
+    if not paper.both_finished(batch):
+        raise ActionError(
+            "teams_not_finished",
+            _("Lô %(batch)s: cả hai tổ phải nhập xong trước khi so và xử lý phiếu chưa khớp.")
+            % {"batch": batch.number},
+        )
 
 
 def _team(request: HttpRequest, batch: PaperBatch) -> int:
@@ -232,6 +269,7 @@ def paper_resolve(request: HttpRequest, slug: str, election_id: int, batch_id: i
     batch = _batch(request, election_id, batch_id)
     back = reverse("paper_entry", kwargs={"slug": slug, "election_id": election_id, "batch_id": batch.pk})
     try:
+        _require_both_finished(batch)
         paper.resolve_ballot(
             batch,
             request.actor,  # type: ignore[attr-defined]
@@ -251,6 +289,7 @@ def paper_finalize(request: HttpRequest, slug: str, election_id: int, batch_id: 
     batch = _batch(request, election_id, batch_id)
     back = reverse("paper_entry", kwargs={"slug": slug, "election_id": election_id, "batch_id": batch.pk})
     try:
+        _require_both_finished(batch)
         n = paper.finalize_batch(batch, request.actor)  # type: ignore[attr-defined]
     except ActionError as e:
         return _refuse(request, e, back)

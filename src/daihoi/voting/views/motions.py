@@ -20,6 +20,7 @@ from daihoi.congress.access import Role, congress_view
 from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
+from daihoi.rules.motions import motion_rule_text
 from daihoi.voting.actions import motions as actions
 from daihoi.voting.live_sections import motion_state
 from daihoi.voting.models import Choice, Motion
@@ -89,6 +90,7 @@ def motion_detail(request: HttpRequest, slug: str, motion_id: int) -> HttpRespon
     congress = request.congress  # type: ignore[attr-defined]
     motion = _motion(request, motion_id)
     state = motion_state(motion, congress)
+    base = actions.congress_base(congress)
     voted = state.get("voted")
     return render(
         request,
@@ -100,7 +102,14 @@ def motion_detail(request: HttpRequest, slug: str, motion_id: int) -> HttpRespon
             # Closing says how many have not answered yet (electronic and named votes).
             "not_voted": max(0, (state.get("eligible") or 0) - voted) if isinstance(voted, int) else None,
             "present": actions.present_voters(congress),
-            "base": actions.congress_base(congress),
+            "base": base,
+            # The motion's N and test, from the rule set (N of P2, or the votes cast under approval).
+            "motion_rule": motion_rule_text(
+                given=base.value,
+                given_explanation=base.explain(),
+                ruleset=congress.rules,
+                special=motion.is_special,
+            ),
             # P3: when 2 × present ≤ N no motion can pass; the presidium must see it before the vote.
             "quorum_warnings": [w.message for w in attendance(congress).quorum.warnings],
             **quorum_context(congress),
