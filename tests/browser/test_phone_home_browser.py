@@ -15,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from daihoi.congress.access import Role
-from daihoi.congress.models import Congress, Delegate
+from daihoi.congress.models import Congress, Delegate, Guest
 from daihoi.voting.models import Election, ElectionParticipation
 from tests.factories import PASSWORD, make_congress, make_election, make_staff
 
@@ -128,3 +128,26 @@ def test_the_organizer_sets_the_hall_address_and_prints_the_hall_sheet(server_ur
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.emulate_media(media="print")
         page.screenshot(path=str(SCREENSHOTS / "hall-sheet.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_desk_finds_a_guest_by_name_without_diacritics_and_welcomes_them(
+    server_url: str, browser: Browser
+):
+    congress = make_congress(delegates=3)
+    guest = Guest.objects.create(congress=congress, full_name="Trần Thị Hằng", title="Phó Bí thư Quận ủy")
+    clerk = make_staff(congress, Role.CREDENTIALS)
+    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    sign_in(page, server_url, clerk.username)
+    page.goto(server_url + reverse("desk", args=[congress.slug]))
+    page.fill("#search", "tran thi hang")
+    row = page.locator(f'tr[data-guest="{guest.pk}"]')
+    expect(row).to_contain_text("Trần Thị Hằng")
+    present_before = page.locator("[data-stat=present]").first.inner_text()
+    row.locator("[data-action=welcome_guest]").click()
+    expect(page.locator("#scan-result")).to_contain_text("Khách mời – không tính vào số lượng")
+    expect(page.locator("[data-stat=guests_present]").first).to_have_text("1")
+    expect(row.locator("[data-arrived]")).to_have_attribute("data-arrived", "1")
+    assert page.locator("[data-stat=present]").first.inner_text() == present_before
+    guest.refresh_from_db()
+    assert guest.checked_in_at is not None
