@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import NoReturn
 
+from daihoi.cells import unquote_cell
 from daihoi.rules.counting import Ballot, Candidate, Election, tally
 from daihoi.rules.errors import RuleError
 from daihoi.rules.minutes import render_minutes
+from daihoi.rules.numbers import MAX_DIGITS, NumberError, parse_int
 from daihoi.rules.ruleset import RuleSet
 from daihoi.rules.rulesets import DEFAULT, RULESETS, get_ruleset
 
@@ -34,15 +36,25 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"daihoi tally: {message}")
 
 
+def _whole(text: str) -> int:
+    """An argument's whole number, parsed as every number typed into the app is."""
+    try:
+        return parse_int(text, minimum=None, maximum=None)
+    except NumberError as e:
+        raise argparse.ArgumentTypeError(e.message_en) from None
+
+
 def _parser() -> _Parser:
     p = _Parser(prog="daihoi tally", description="Count an election from CSV files and print the result.")
     p.add_argument("--rules", default=DEFAULT, help=f"rule set: {', '.join(sorted(RULESETS))}")
-    p.add_argument("--seats", type=int, required=True, help="number to elect")
-    p.add_argument("--base", type=int, help="N, the base of thresholds and percentages (required for party)")
+    p.add_argument("--seats", type=_whole, required=True, help="number to elect")
+    p.add_argument(
+        "--base", type=_whole, help="N, the base of thresholds and percentages (required for party)"
+    )
     p.add_argument("--candidates", required=True, help="candidates.csv: id,name in ballot order")
     p.add_argument("--ballots", required=True, help="ballots.csv: ballot,invalid_reason[,weight],<ids>...")
-    p.add_argument("--alternates", type=int, default=0, help="alternates elected on the same ballot")
-    p.add_argument("--issued", type=int, help="ballots handed out (default: the rows of ballots.csv)")
+    p.add_argument("--alternates", type=_whole, default=0, help="alternates elected on the same ballot")
+    p.add_argument("--issued", type=_whole, help="ballots handed out (default: the rows of ballots.csv)")
     p.add_argument("--format", choices=("json", "text"), default="json")
     return p
 
@@ -72,6 +84,14 @@ def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
         _fail(path, reader.line_num, f"not valid CSV ({e})")
 
 
+_LARGEST_TEXT = f"{10**MAX_DIGITS - 1:,}"
+
+
+def _short(cell: str) -> str:
+    """A cell as a one-line message quotes it: 5,000 digits are shown by their first few and their count."""
+    return cell if len(cell) <= 24 else f"{cell.strip()[:12]}… ({len(cell.strip())} characters)"
+
+
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
 
@@ -90,7 +110,8 @@ def read_candidates(path: str) -> tuple[Candidate, ...]:
     for line, row in rows:
         if len(row) != 2:
             _fail(path, line, f"{len(row)} fields, expected 2 (id,name)")
-        cid, name = _nfc(row[0]), " ".join(_nfc(row[1]).split())
+        # A name such as "=SUM(…)" is written with a leading quote so that no spreadsheet runs it.
+        cid, name = _nfc(row[0]), " ".join(_nfc(unquote_cell(row[1])).split())
         if not cid:
             _fail(path, line, "the id is empty")
         if not name:
@@ -113,12 +134,12 @@ def _mark_reader(layout: str, lenient_blank: bool) -> tuple[Callable[[str], Mark
     if layout == "cumulative":
 
         def votes(cell: str) -> Mark:
-            cell = cell.strip()
-            if not cell:
+            if not cell.strip():
                 return 0
-            if not cell.isascii() or not cell.isdigit():
-                raise KeyError(cell)
-            return int(cell)
+            try:
+                return parse_int(cell, minimum=0, maximum=None)
+            except NumberError:
+                raise KeyError(cell) from None
 
         return votes, "is not a whole number of votes"
     table: dict[str, Mark] = dict(_AGREE_DISAGREE if layout == "agree_disagree" or lenient_blank else _STRIKE)
@@ -204,10 +225,12 @@ def read_ballots(path: str, election: Election) -> list[Ballot]:
             )
         weight = 1
         if has_weight:
-            cell = row[2].strip()
-            if not (cell.isascii() and cell.isdigit()) or int(cell) < 1:
-                _fail(path, line, f'weight "{row[2]}" is not a whole number of at least 1')
-            weight = int(cell)
+            try:
+                weight = parse_int(row[2], minimum=1, maximum=None)
+            except NumberError:
+                _fail(
+                    path, line, f'weight "{_short(row[2])}" is not a whole number from 1 to {_LARGEST_TEXT}'
+                )
             if weight != 1 and not rules.weighted:
                 _fail(
                     path, line, f"weight {weight}: rule set {rules.name} is not weighted, so weight must be 1"
@@ -221,7 +244,7 @@ def read_ballots(path: str, election: Election) -> list[Ballot]:
                 try:
                     convert(cell)
                 except KeyError:
-                    _fail(path, line, f'mark "{cell}" in column {cand.id} {described}')
+                    _fail(path, line, f'mark "{_short(cell)}" in column {cand.id} {described}')
             raise  # unreachable: some cell failed above
         ballots.append(Ballot(bid, marks, reason, weight))
     return ballots

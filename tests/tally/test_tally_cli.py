@@ -275,7 +275,11 @@ HEAD = "ballot,invalid_reason,c01,c02,c03\n"
         (CANDS, HEAD, ["--seats", "0"], "daihoi tally: --seats must be at least 1, not 0"),
         (CANDS, HEAD, ["--base", "0"], "daihoi tally: --base must be at least 1, not 0"),
         (CANDS, HEAD, ["--rules", "youth"], "daihoi tally: --rules: There is no rule set youth (known: approval, party, shareholders)"),
-        (CANDS, HEAD, ["--seats", "two"], "daihoi tally: argument --seats: invalid int value: 'two'"),
+        (CANDS, HEAD, ["--seats", "two"], "daihoi tally: argument --seats: “two” is not a whole number."),
+        (CANDS, HEAD, ["--seats", "²"], "daihoi tally: argument --seats: “²” is not a whole number."),
+        (CANDS, HEAD, ["--base", "9" * 5000], "daihoi tally: argument --base: 999999… is more than the maximum 999999999999999999"),
+        (CANDS, HEAD, ["--issued", ""], "daihoi tally: argument --issued: a number is needed"),
+        (CANDS, HEAD + "1,,1,²,0\n", [], 'b.csv:2: mark "²" in column c02 is not 0 or 1'),
     ],
 )  # fmt: skip
 def test_bad_input_exits_2_with_one_line_and_no_output(capsys, tmp_path, candidates, ballots, extra, message):
@@ -325,6 +329,36 @@ def test_shareholders_votes_must_be_whole_numbers(capsys, tmp_path):
     code, out, err = run(capsys, "--rules", "shareholders", "--seats", "1", "--candidates", c, "--ballots", b)
     assert (code, out) == (2, "")
     assert err.strip().endswith('b.csv:2: mark "-1" in column h2 is not a whole number of votes')
+
+
+@pytest.mark.parametrize(
+    ("weight", "shown"),
+    [
+        ("9" * 5000, "999999999999… (5000 characters)"),
+        ("1" + "0" * 29, "100000000000… (30 characters)"),
+        ("²", "²"),
+        ("-3", "-3"),
+        ("", ""),
+    ],
+)
+def test_a_bad_weight_exits_2_with_one_line_not_a_traceback(capsys, tmp_path, weight, shown):
+    c = write(tmp_path, "c.csv", "id,name\nh1,A\nh2,B\n")
+    b = write(tmp_path, "b.csv", f"ballot,invalid_reason,weight,h1,h2\n1,,{weight},5,0\n")
+    code, out, err = run(capsys, "--rules", "shareholders", "--seats", "1", "--candidates", c, "--ballots", b)
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    assert err.strip().endswith(
+        f'b.csv:2: weight "{shown}" is not a whole number from 1 to 999,999,999,999,999,999'
+    )
+
+
+def test_votes_of_5000_digits_exit_2_with_one_line(capsys, tmp_path):
+    c = write(tmp_path, "c.csv", "id,name\nh1,A\nh2,B\n")
+    b = write(tmp_path, "b.csv", f"ballot,invalid_reason,weight,h1,h2\n1,,10,{'7' * 5000},0\n")
+    code, out, err = run(capsys, "--rules", "shareholders", "--seats", "1", "--candidates", c, "--ballots", b)
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    assert err.strip().endswith(
+        'b.csv:2: mark "777777777777… (5000 characters)" in column h1 is not a whole number of votes'
+    )
 
 
 def test_help_exits_0(capsys):

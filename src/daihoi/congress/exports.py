@@ -7,7 +7,8 @@
 
     filename, data = export("roll", congress, "xlsx")
 
-A producer knows nothing of the file format and reports progress as (done, total) rows.
+A producer knows nothing of the file format and reports progress as (done, total) rows. A renderer writes
+every value through `daihoi.cells.safe_cell`, so that a name such as `=HYPERLINK(…)` is text, not a formula.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from daihoi.cells import safe_cell
 from daihoi.congress.actions.credentials import credentials_report, percent_decimal
 from daihoi.congress.actions.roll import COLUMNS_BY_KEY
 from daihoi.congress.models import Congress, Delegate, Guest
@@ -80,6 +82,17 @@ def exporters() -> dict[str, Exporter]:
 # Renderers ---------------------------------------------------------------------------------------------
 
 
+def _row(values: Sequence[Any]) -> list[Any]:
+    return [safe_cell(str(v) if isinstance(v, Promise) else v) for v in values]
+
+
+def _as_text(sheet: Any, row: int) -> None:
+    """Text cells of `row` stored as strings: never a formula, whatever openpyxl would infer."""
+    for cell in sheet[row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def render_xlsx(tables: Sequence[Table]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -90,16 +103,19 @@ def render_xlsx(tables: Sequence[Table]) -> bytes:
     for table in tables:
         sheet = workbook.create_sheet(title=table.title[:31])
         for line in table.heading:
-            sheet.append([line])
+            sheet.append(_row([line]))
+            _as_text(sheet, sheet.max_row)
             sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         if table.heading:
             sheet.append([])
-        sheet.append(list(table.headers))
+        sheet.append(_row(table.headers))
         header_row = sheet.max_row
+        _as_text(sheet, header_row)
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
+            sheet.append(_row(row))
+            _as_text(sheet, sheet.max_row)
         for column, number_format in table.formats.items():
             for (cell,) in sheet.iter_rows(
                 min_row=header_row + 1, min_col=column + 1, max_col=column + 1, max_row=sheet.max_row

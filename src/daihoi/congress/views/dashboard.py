@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from daihoi.congress.access import Role, congress_view, delegate_session_key
 from daihoi.congress.actions import setup as actions
+from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, SeatAllocation, StaffRole
+from daihoi.rules.numbers import NumberError, parse_int
 from daihoi.rules.rounding import round_half_up
 from daihoi.web.numbers import format_number
 
@@ -176,15 +178,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _int_field(data: Any, name: str, label: str, errors: list[str]) -> int:
-    raw = (data.get(name) or "").strip()
     try:
-        value = int(raw)
-    except ValueError:
-        errors.append(_("%(field)s: “%(value)s” không phải là số nguyên.") % {"field": label, "value": raw})
+        return parse_int(data.get(name), field=str(label), minimum=0)
+    except NumberError as bad:
+        errors.append(rule_error(bad).message)
         return 0
-    if value < 0:
-        errors.append(_("%(field)s: không được là số âm (%(value)s).") % {"field": label, "value": value})
-    return value
 
 
 @require_http_methods(["GET", "POST"])

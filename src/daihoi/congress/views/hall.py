@@ -25,8 +25,10 @@ from daihoi.congress import live, phone
 from daihoi.congress.access import Role, congress_view, screen_session_key
 from daihoi.congress.actions import agenda as agenda_actions
 from daihoi.congress.actions import speakers as speaker_actions
+from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import AgendaItem, Congress, Delegate, SpeakerRequest
+from daihoi.rules.numbers import DB_INT_MAX, NumberError, parse_int
 
 _O, _P, _S = Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT
 _EDITABLE = {Congress.State.PREPARATION, Congress.State.IN_SESSION}
@@ -62,11 +64,9 @@ def _done(request: HttpRequest, message: str, to: str, slug: str, **data: Any) -
 def _parse_item_form(data: Any) -> dict[str, Any]:
     raw_day = (data.get("day") or "1").strip()
     try:
-        day = int(raw_day)
-    except ValueError:
-        raise ActionError(
-            "bad_day", _("Ngày thứ: “%(value)s” không phải là số.") % {"value": raw_day}, field="day"
-        ) from None
+        day = parse_int(raw_day, field=_("Ngày thứ"), minimum=None, maximum=DB_INT_MAX)
+    except NumberError as bad:
+        raise ActionError("bad_day", rule_error(bad).message, field="day") from None
     raw_time = (data.get("starts_at") or "").strip()
     starts_at = None
     if raw_time:

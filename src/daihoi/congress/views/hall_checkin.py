@@ -7,7 +7,6 @@ JSON answers: `{"ok": true, "result": {...}, "attendance": {...}}` or
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,8 +21,10 @@ from daihoi.congress.access import Role, congress_view
 from daihoi.congress.actions import checkin as actions
 from daihoi.congress.attendance import Attendance, attendance
 from daihoi.congress.errors import ActionError
+from daihoi.congress.json_body import BadJson, load_json
 from daihoi.congress.models import Delegate, Guest
 from daihoi.congress.names import search_key
+from daihoi.rules.numbers import is_int, parse_int
 
 DESK = (Role.ORGANIZER, Role.CREDENTIALS)
 STAFF = tuple(sorted(Role.STAFF))
@@ -94,8 +95,8 @@ def _payload(request: HttpRequest) -> dict[str, Any]:
     """The posted fields, from a JSON body (the desk's script) or a form."""
     if request.content_type == "application/json":
         try:
-            data = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            data = load_json(request.body)
+        except BadJson:
             return {}
         return data if isinstance(data, dict) else {}
     return request.POST.dict()
@@ -124,8 +125,8 @@ def _answer(request: HttpRequest, act: Callable[[], actions.CheckInResult]) -> J
 def _delegate(request: HttpRequest, data: dict[str, Any]) -> Delegate:
     raw = _text(data, "delegate")
     delegate = (
-        Delegate.objects.filter(congress=request.congress, pk=int(raw)).first()  # type: ignore[attr-defined]
-        if raw.isdigit()
+        Delegate.objects.filter(congress=request.congress, pk=parse_int(raw)).first()  # type: ignore[attr-defined]
+        if is_int(raw, minimum=1)
         else None
     )
     if delegate is None:
@@ -190,11 +191,11 @@ def _guest_answer(request: HttpRequest, raw: str) -> JsonResponse:
     """A guest found by name arrives: recorded, never counted (the attendance figures do not move)."""
     congress = request.congress  # type: ignore[attr-defined]
     try:
-        if not raw.isdigit():
+        if not is_int(raw, minimum=1):
             raise ActionError(
                 "bad_guest", _("Không tìm thấy khách mời %(id)s trong đại hội này.") % {"id": raw}
             )
-        guest = actions.check_in_guest(congress, int(raw), actor=request.actor)  # type: ignore[attr-defined]
+        guest = actions.check_in_guest(congress, parse_int(raw), actor=request.actor)  # type: ignore[attr-defined]
     except ActionError as error:
         status = 400 if error.code in _BAD_REQUEST else 409
         return JsonResponse(
@@ -208,7 +209,7 @@ def _guest_answer(request: HttpRequest, raw: str) -> JsonResponse:
 
 def _matching_guests(congress: Any, q: str) -> list[Guest]:
     """Guests whose name (without diacritics) contains `q`; a congress has tens of guests, not thousands."""
-    if not q or q.isdigit():
+    if not q or is_int(q, minimum=1):
         return []
     found = [g for g in congress.guests.order_by("full_name", "pk") if q in search_key(g.full_name)]
     return found[:SEARCH_LIMIT]
@@ -250,7 +251,11 @@ def desk_search(request: HttpRequest, slug: str) -> JsonResponse:
     found: list[Delegate] = []
     if q:
         matches = Delegate.objects.filter(congress=congress).select_related("unit")
-        matches = matches.filter(number=int(q)) if q.isdigit() else matches.filter(search_name__contains=q)
+        matches = (
+            matches.filter(number=parse_int(q))
+            if is_int(q, minimum=1)
+            else matches.filter(search_name__contains=q)
+        )
         found = list(matches.order_by("number")[:SEARCH_LIMIT])
     return JsonResponse(
         {

@@ -20,7 +20,7 @@ from daihoi.congress import exports
 from daihoi.congress.access import Role, congress_view
 from daihoi.congress.actions import credentials as credential_actions
 from daihoi.congress.actions import roll as roll_actions
-from daihoi.congress.actions.setup import sub_units
+from daihoi.congress.actions.setup import rule_error, sub_units
 from daihoi.congress.cards import (
     hall_address,
     is_loopback,
@@ -32,6 +32,7 @@ from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
 from daihoi.congress.names import search_key
 from daihoi.congress.views.dashboard import Feature, feature_links
+from daihoi.rules.numbers import NumberError, is_int, parse_int
 
 _O, _P, _S, _C = Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.CREDENTIALS
 OPEN_STATES = {Congress.State.PREPARATION, Congress.State.IN_SESSION}
@@ -76,8 +77,8 @@ def roll(request: HttpRequest, slug: str) -> HttpResponse:
     units = sub_units(congress)
     chosen: dict[str, str] = {}
     unit = request.GET.get("unit", "")
-    if unit.isdigit():
-        delegates = delegates.filter(unit_id=int(unit))
+    if is_int(unit, minimum=1):  # anything else is no filter, as an unknown choice is
+        delegates = delegates.filter(unit_id=parse_int(unit))
         chosen["unit"] = unit
     for name, choices in FILTERS.items():
         value = request.GET.get(name, "")
@@ -87,8 +88,8 @@ def roll(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         key = search_key(query)
-        if key.isdigit():
-            delegates = delegates.filter(number=int(key))
+        if is_int(key, minimum=1):
+            delegates = delegates.filter(number=parse_int(key))
         else:
             delegates = delegates.filter(search_name__contains=key)
     rows = list(delegates)
@@ -242,10 +243,11 @@ def credentials(request: HttpRequest, slug: str) -> HttpResponse:
                     request, _("Đã xác nhận đủ tư cách cho %(count)s đại biểu.") % {"count": count}
                 )
                 return _back(request, congress)
-            number = request.POST.get("number", "")
-            delegate = get_object_or_404(
-                Delegate, congress=congress, number=int(number) if number.isdigit() else -1
-            )
+            try:
+                number = parse_int(request.POST.get("number"), field=_("Số thứ tự"), minimum=1)
+            except NumberError as bad:
+                raise rule_error(bad) from bad
+            delegate = get_object_or_404(Delegate, congress=congress, number=number)
             delegate = credential_actions.set_credential(
                 delegate, request.POST.get("credential", ""), request.POST.get("reason", ""), actor
             )
@@ -329,11 +331,12 @@ def cards_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     delegates = Delegate.objects.filter(congress=congress).select_related("unit").order_by("number")
     unit = request.GET.get("unit", "")
     if unit:
-        if not unit.isdigit() or not congress.organization.children.filter(pk=int(unit)).exists():
+        unit_id = parse_int(unit) if is_int(unit, minimum=1) else None
+        if unit_id is None or not congress.organization.children.filter(pk=unit_id).exists():
             return _cards_refused(
                 request, "unknown_unit", _("Không có chi bộ mã số “%(unit)s” trong đảng bộ.") % {"unit": unit}
             )
-        delegates = delegates.filter(unit_id=int(unit))
+        delegates = delegates.filter(unit_id=unit_id)
     chosen = list(delegates)
     if not chosen:
         return _cards_refused(request, "no_delegates", _("Chưa có đại biểu nào để in thẻ."))

@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from daihoi.cells import safe_cell
 from daihoi.voting.actions.counting import gather
 from daihoi.voting.models import Election
 
@@ -28,7 +29,7 @@ class Export:
 def _csv(rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(rows)
+    writer.writerows([[safe_cell(v) for v in row] for row in rows])  # names are data, never formulas
     return out.getvalue()
 
 

@@ -5,7 +5,6 @@ Views parse, call one action, render. Access (role and congress state) is the on
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from daihoi.congress.access import Role, congress_view
 from daihoi.congress.errors import ActionError
+from daihoi.congress.json_body import BadJson, load_json
 from daihoi.congress.models import Congress
 from daihoi.rules.ruleset import ALL_STRUCK
 from daihoi.voting.actions import ballots as actions
@@ -115,8 +115,8 @@ def ballot(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
 def cast(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
     """The script's cast: JSON {"nonce": "...", "kept": ["c01", ...]}; answered only after commit."""
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
+        body = load_json(request.body)
+    except BadJson:
         body = None
     if not isinstance(body, dict) or not isinstance(body.get("kept", []), list):
         error = ActionError("bad_request", _("Dữ liệu gửi phiếu không đọc được; xin tải lại trang."))

@@ -18,8 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daihoi.congress.access import Role, congress_view
+from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
+from daihoi.rules.numbers import NumberError, is_int, parse_int, parse_optional_int
 from daihoi.voting import documents
 from daihoi.voting.actions import counting, paper
 from daihoi.voting.actions.counting import ballot_list
@@ -128,8 +130,8 @@ def paper_entry(request: HttpRequest, slug: str, election_id: int, batch_id: int
     election = batch.election
     if request.method == "POST":
         team = request.POST.get("team", "")
-        if team.isdigit() and int(team) in paper.TEAMS:
-            request.session[team_session_key(batch.pk)] = int(team)
+        if is_int(team) and parse_int(team) in paper.TEAMS:
+            request.session[team_session_key(batch.pk)] = parse_int(team)
         return redirect("paper_entry", slug=slug, election_id=election.pk, batch_id=batch.pk)
     team = request.session.get(team_session_key(batch.pk))
     listed = ballot_list(election)
@@ -174,7 +176,7 @@ def paper_entry_save(request: HttpRequest, slug: str, election_id: int, batch_id
             batch,
             request.actor,  # type: ignore[attr-defined]
             team=team,
-            ballot_number=request.POST.get("ballot_number", ""),
+            ballot_number=_ballot_number(request),
             keys=request.POST.get("keys", ""),
         )
     except ActionError as e:
@@ -232,7 +234,7 @@ def paper_resolve(request: HttpRequest, slug: str, election_id: int, batch_id: i
         paper.resolve_ballot(
             batch,
             request.actor,  # type: ignore[attr-defined]
-            ballot_number=request.POST.get("ballot_number", ""),
+            ballot_number=_ballot_number(request),
             keys=request.POST.get("keys", ""),
             discard=request.POST.get("discard") == "1",
         )
@@ -304,16 +306,19 @@ def _count_url(slug: str, election_id: int) -> str:
     return reverse("count_page", kwargs={"slug": slug, "election_id": election_id})
 
 
+def _ballot_number(request: HttpRequest) -> str:
+    """The paper ballot's number as typed, checked as a number first (the action keeps it as text)."""
+    try:
+        return str(parse_int(request.POST.get("ballot_number"), field=_("Số phiếu"), minimum=1))
+    except NumberError as bad:
+        raise rule_error(bad) from bad
+
+
 def _int(request: HttpRequest, name: str, label: str) -> int | None:
-    raw = request.POST.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise ActionError(
-            "bad_number",
-            _("%(label)s phải là số nguyên không âm (“%(raw)s”).") % {"label": label, "raw": raw},
-        )
-    return int(raw)
+    try:
+        return parse_optional_int(request.POST.get(name), field=label, minimum=0)
+    except NumberError as bad:
+        raise rule_error(bad) from bad
 
 
 @require_POST

@@ -17,8 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daihoi.congress.access import Role, congress_view
+from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
+from daihoi.congress.names import NameProblem, clean_name
+from daihoi.rules.numbers import NumberError, parse_int
 from daihoi.voting.actions import elections as actions
 from daihoi.voting.actions.motions import congress_base, present_voters
 from daihoi.voting.models import Candidate, CountingMember, Election, Motion
@@ -39,17 +42,34 @@ def _delegate(request: HttpRequest, raw: str | None) -> Delegate | None:
     if not raw:
         return None
     try:
-        number = int(raw)
-    except ValueError:
-        raise ActionError(
-            "bad_delegate_number", _("Số thứ tự đại biểu phải là số (%(value)s).") % {"value": raw}
-        ) from None
+        number = parse_int(raw, field=_("Số thứ tự đại biểu"), minimum=1)
+    except NumberError as bad:
+        raise rule_error(bad) from bad
     found = Delegate.objects.filter(congress=request.congress, number=number).first()  # type: ignore[attr-defined]
     if found is None:
         raise ActionError(
             "unknown_delegate", _("Không có đại biểu số %(number)s.") % {"number": number}, number=number
         )
     return found
+
+
+def _name(raw: str) -> str:
+    """A typed nominee's name in its stored form (NFC, nothing invisible); control characters refused."""
+    try:
+        return clean_name(raw)
+    except NameProblem as bad:
+        raise ActionError(
+            bad.code,
+            _("%(field)s có ký tự điều khiển hoặc ký tự không hợp lệ (%(char)s, ký tự thứ %(position)s).")
+            % {"field": _("Họ và tên"), "char": bad.char, "position": bad.position},
+        ) from None
+
+
+def _seats(raw: str | None) -> int:
+    try:
+        return parse_int(raw, field=_("Số lượng cần bầu"), minimum=1)
+    except NumberError as bad:
+        raise rule_error(bad) from bad
 
 
 def _numbers(request: HttpRequest, raw: str) -> list[Delegate]:
@@ -193,7 +213,7 @@ def election_seats(request: HttpRequest, slug: str, election_id: int) -> HttpRes
         lambda: actions.propose_seats(
             e,
             actor=request.actor,  # type: ignore[attr-defined]
-            seats=request.POST.get("seats"),
+            seats=_seats(request.POST.get("seats")),
             method=request.POST.get("method", Motion.Method.SHOW_OF_HANDS),
         ),
     )
@@ -211,7 +231,7 @@ def election_add_candidate(request: HttpRequest, slug: str, election_id: int) ->
             actor=request.actor,  # type: ignore[attr-defined]
             source=p.get("source", Candidate.Source.COMMITTEE),
             delegate=_delegate(request, p.get("delegate")),
-            full_name=p.get("full_name", ""),
+            full_name=_name(p.get("full_name", "")),
             nominator=_delegate(request, p.get("nominator")),
             note=p.get("note", ""),
         )

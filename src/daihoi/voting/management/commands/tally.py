@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from daihoi.congress.errors import ActionError
 from daihoi.rules.minutes import MinutesContext, render_minutes
+from daihoi.rules.numbers import NumberError, parse_int
 from daihoi.voting import documents
 from daihoi.voting.actions.counting import count_election
 from daihoi.voting.models import Election
@@ -60,9 +61,11 @@ class Command(BaseCommand):
         )
 
     def load(self, raw: str) -> Election:
-        if not str(raw).isdigit():
-            raise CommandError(f"--from-db: “{raw}” is not an election id", returncode=2)
-        election = Election.objects.select_related("congress").filter(pk=int(raw)).first()
+        try:
+            pk = parse_int(raw, field="--from-db", minimum=1)
+        except NumberError as e:
+            raise CommandError(f"{e.message_en} It is not an election id.", returncode=2) from None
+        election = Election.objects.select_related("congress").filter(pk=pk).first()
         if election is None:
             raise CommandError(f"--from-db: there is no election {raw}", returncode=2)
         return election
