@@ -14,7 +14,6 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -43,19 +42,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-def box_of(locator: Any) -> dict:
-    """The bounding box of a visible element. A live page swaps its region after connecting (a phone
-    refreshes once, at a random moment), and an element measured as it is swapped has no box: retried."""
-    from playwright.sync_api import expect
-
-    for _ in range(100):
-        expect(locator).to_be_visible()
-        box = locator.bounding_box()
-        if box is not None:
-            return dict(box)
-    raise AssertionError(f"{locator} was never measured")
 
 
 def free_port() -> int:

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from daihoi.congress.access import Role
 from daihoi.congress.models import Congress, Delegate, Guest
 from tests.factories import PASSWORD, make_congress, make_staff
-from tests.web.test_roll_support import row, xlsx
+from tests.support.roll import row, xlsx
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "roll-import-errors.png"

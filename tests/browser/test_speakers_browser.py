@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 from daihoi.congress.access import SYSTEM, Role
 from daihoi.congress.actions import agenda
 from daihoi.congress.models import AgendaItem, Delegate, SpeakerRequest
-from tests.browser.conftest import box_of
 from tests.factories import PASSWORD, make_congress, make_staff
+from tests.support.browser import box_of
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

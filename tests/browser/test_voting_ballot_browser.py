@@ -14,8 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from daihoi.congress.models import Delegate
 from daihoi.voting.models import ElectionParticipation, ElectronicBallot
-from tests.browser.conftest import box_of
-from tests.voting.test_ballot_cast import open_election
+from tests.support.ballots import open_election
+from tests.support.browser import box_of
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

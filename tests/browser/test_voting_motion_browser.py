@@ -11,8 +11,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from daihoi.congress.access import Role
 from daihoi.congress.models import Delegate
-from tests.browser.conftest import box_of
 from tests.factories import PASSWORD, make_congress, make_staff
+from tests.support.browser import box_of
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PHONE = {

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from daihoi.congress.models import Congress, StaffRole
 from daihoi.voting.models import Election, PaperBallot
 from tests.factories import PASSWORD, make_congress, make_staff
-from tests.voting.test_count_support import make_election
+from tests.support.counting import make_election
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

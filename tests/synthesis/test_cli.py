@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from daihoi.cli import main as daihoi_main
-from tests.synthesis.conftest import DRAFT_MD
+from tests.support.synthesis import DRAFT_MD
 
 CSV = """id,unit,section,kind,text
 c1,Chi bộ 1,s01,,Đề nghị nâng chỉ tiêu tăng trưởng KT-XH lên 12%

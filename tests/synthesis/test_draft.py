@@ -6,7 +6,7 @@ import docx
 import pytest
 
 from daihoi.synthesis import SynthesisError, parse_docx, parse_markdown
-from tests.synthesis.conftest import DRAFT_MD
+from tests.support.synthesis import DRAFT_MD
 
 
 def test_markdown_parts_are_level_one_and_sections_level_two(draft):

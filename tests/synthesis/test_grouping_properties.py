@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from daihoi.synthesis import CommentIn, count_units, synthesize
 from daihoi.synthesis.text import clean_wording
-from tests.synthesis.conftest import DRAFT_MD, FakeEmbedder
+from tests.support.synthesis import DRAFT_MD, FakeEmbedder
 
 WORDS = [
     "đề",

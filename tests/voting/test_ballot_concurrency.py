@@ -16,7 +16,7 @@ from daihoi.congress.models import Delegate
 from daihoi.voting.actions import ballots
 from daihoi.voting.actions.elections import close_election
 from daihoi.voting.models import Election, ElectionParticipation, ElectronicBallot
-from tests.voting.test_ballot_cast import nonce, open_election
+from tests.support.ballots import nonce, open_election
 
 ROUNDS = 8
 CHAIR = Actor(roles=frozenset({Role.PRESIDIUM}))

@@ -14,7 +14,7 @@ from daihoi.congress.models import Congress, Delegate
 from daihoi.voting.actions import ballots
 from daihoi.voting.models import Election, ElectionParticipation, ElectronicBallot
 from tests.factories import delegate_client, login_as
-from tests.voting.test_ballot_cast import nonce, open_election
+from tests.support.ballots import nonce, open_election
 
 
 def ballot_url(election: Election) -> str:

@@ -10,33 +10,18 @@ from daihoi.congress.live import congress_state
 from daihoi.voting.actions import counting, paper
 from daihoi.voting.models import PaperBallot, PaperBatch
 from tests.factories import make_congress
-from tests.rules.ballot_factory import valid_rows
-from tests.voting.test_count_support import CLERK, HEAD, cast_electronic, listed_codes, make_election
+from tests.support.counting import (
+    CLERK,
+    HEAD,
+    WORKED_VOTES,
+    cast_electronic,
+    listed_codes,
+    make_election,
+    tied_at_the_cut_off,
+    worked_example,
+)
 
 pytestmark = pytest.mark.django_db
-
-WORKED_VOTES = [24, 22, 20, 16, 16, 15, 9]  # party.md's worked example, candidates A..G in list order
-
-
-def worked_example(seats: int = 5, issued: int = 28):
-    """party.md: N = 30, 28 present, 7 candidates, 28 ballots of which 3 invalid (one per reason)."""
-    congress = make_congress(delegates=30)
-    election = make_election(congress, candidates=7, seats=seats, base=30, present=28)
-    election.ballots_issued = issued
-    election.save()
-    codes = listed_codes(election)
-    batch = PaperBatch.objects.create(election=election, number=1, is_reconciled=True)
-    rows = valid_rows(WORKED_VOTES, 25, 5)
-    rows += [(1,) * 6 + (0,), (0,) * 7, (1,) + (0,) * 6]
-    for n, row in enumerate(rows, start=1):
-        PaperBallot.objects.create(
-            election=election,
-            batch=batch,
-            ballot_number=str(n),
-            invalid_reason="not_issued" if n == 28 else "",
-            marks=dict(zip(codes, row, strict=True)),
-        )
-    return election
 
 
 def test_the_worked_example_counts_as_the_rules_say():
@@ -173,22 +158,7 @@ def test_a_result_cannot_be_released_before_it_is_certified():
 
 
 def test_a_tie_at_the_cut_off_is_shown_as_a_next_round_with_names():
-    election = worked_example(seats=4)
-    # 4 seats: D and E tie for the last seat (the ballots keep at most 5 names, so lower F and G).
-    PaperBallot.objects.filter(election=election).delete()
-    codes = listed_codes(election)
-    batch = election.paper_batches.get()
-    rows = [*valid_rows([24, 22, 20, 16, 16, 1, 1], 25, 4), (1,) * 5 + (0,) * 2, (0,) * 7, (1,) + (0,) * 6]
-    for n, row in enumerate(rows, start=1):
-        PaperBallot.objects.create(
-            election=election,
-            batch=batch,
-            ballot_number=str(n),
-            invalid_reason="not_issued" if n == 28 else "",
-            marks=dict(zip(codes, row, strict=True)),
-        )
-    counting.certify(election, HEAD)
-    counting.release_result(election, HEAD)
+    election = tied_at_the_cut_off()
     shown = congress_state(election.congress)["result"]
     assert shown["next_round"] == {
         "reason": "tie",

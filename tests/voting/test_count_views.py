@@ -13,7 +13,7 @@ from daihoi.congress.access import Role
 from daihoi.congress.live import congress_state
 from daihoi.voting.models import Election, Motion
 from tests.factories import delegate_client, login_as
-from tests.voting.test_count_actions import worked_example
+from tests.support.counting import worked_example
 
 pytestmark = pytest.mark.django_db
 

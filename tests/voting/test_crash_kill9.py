@@ -32,7 +32,7 @@ from django.utils.crypto import get_random_string
 from daihoi.congress.access import delegate_session_key
 from daihoi.congress.models import Delegate
 from daihoi.voting.models import ElectionParticipation, ElectronicBallot
-from tests.voting.test_ballot_cast import nonce, open_election
+from tests.support.ballots import nonce, open_election
 
 # Three server kills and restarts: run in CI (CI=true, see tests/conftest.py), not in a quick local run.
 pytestmark = pytest.mark.ci_only

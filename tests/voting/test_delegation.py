@@ -106,7 +106,7 @@ def test_a_tie_at_the_alternates_cut_off_leads_to_a_next_round():
 
 def test_a_round_for_alternate_places_shows_its_winner_as_an_alternate():
     from daihoi.voting import documents
-    from tests.voting.test_count_support import HEAD, cast_electronic, listed_codes, make_election
+    from tests.support.counting import HEAD, cast_electronic, listed_codes, make_election
 
     congress = make_congress(delegates=4)
     e = make_election(congress, candidates=2, seats=1, base=4, present=4, allows_electronic=True)

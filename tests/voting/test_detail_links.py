@@ -19,8 +19,7 @@ from daihoi.voting.actions import motions as motion_actions
 from daihoi.voting.models import Election, Motion
 from daihoi.voting.views.links import ELECTION_LINKS, MOTION_LINKS
 from tests.factories import delegate_client
-from tests.voting.test_count_actions import worked_example
-from tests.voting.test_count_support import HEAD
+from tests.support.counting import HEAD, worked_example
 
 pytestmark = pytest.mark.django_db
 

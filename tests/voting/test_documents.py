@@ -19,8 +19,7 @@ from daihoi.voting.actions import counting
 from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Motion
 from tests.factories import make_congress
-from tests.voting.test_count_actions import worked_example
-from tests.voting.test_count_support import HEAD, cast_electronic, listed_codes, make_election
+from tests.support.counting import HEAD, cast_electronic, listed_codes, make_election, worked_example
 
 pytestmark = pytest.mark.django_db
 
@@ -124,11 +123,9 @@ def test_the_announcement_lists_the_elected_by_votes(certified):
 
 
 def test_a_tie_shows_the_next_round_in_the_minutes():
-    from tests.voting.test_count_actions import (
-        test_a_tie_at_the_cut_off_is_shown_as_a_next_round_with_names as tie,
-    )
+    from tests.support.counting import tied_at_the_cut_off
 
-    tie()
+    tied_at_the_cut_off()
     from daihoi.voting.models import Election
 
     election = Election.objects.get(status="certified")

@@ -14,6 +14,7 @@ from daihoi.congress.access import SYSTEM, Actor
 from daihoi.congress.actions.checkin import check_in_delegate
 from daihoi.congress.demo import DEMO_SLUG, DemoPart, load_demo
 from daihoi.congress.models import CheckIn, Congress, Delegate
+from daihoi.drafts.demo import DISTRICT_SLUG
 from daihoi.voting.actions import counting, paper
 from daihoi.voting.actions import elections as el
 from daihoi.voting.actions import motions as mo
@@ -32,7 +33,7 @@ from daihoi.voting.models import (
     PaperBatch,
     PaperEntry,
 )
-from tests.voting.test_count_support import CLERK, HEAD
+from tests.support.counting import CLERK, HEAD
 
 
 def decide(motion: Motion) -> Motion:
@@ -139,7 +140,9 @@ def assert_nothing_but_a_fresh_demo(congress: Congress) -> None:
         CheckIn,
     ):
         assert not model.objects.exists(), model.__name__
-    assert Congress.objects.get() == congress
+    # The demo is the ward's congress, and the district congress that the drafts' demo sends its synthesis to.
+    assert Congress.objects.get(slug=DEMO_SLUG) == congress
+    assert set(Congress.objects.values_list("slug", flat=True)) == {DEMO_SLUG, DISTRICT_SLUG}
     assert Delegate.objects.count() == 165
     assert set(congress.delegates.values_list("attendance", flat=True)) == {Delegate.Attendance.NOT_ARRIVED}
 

@@ -16,8 +16,7 @@ from daihoi.voting import documents
 from daihoi.voting.actions import counting
 from daihoi.voting.models import ElectronicBallot, PaperBallot
 from tests.factories import make_congress
-from tests.voting.test_count_actions import worked_example
-from tests.voting.test_count_support import HEAD, cast_electronic, listed_codes, make_election
+from tests.support.counting import HEAD, cast_electronic, listed_codes, make_election, worked_example
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Delegate
 from daihoi.voting.actions import ballots
 from daihoi.voting.models import Election, ElectionParticipation, ElectronicBallot
-from tests.voting.test_ballot_cast import nonce, open_election
+from tests.support.ballots import nonce, open_election
 
 
 def pending(election: Election, number: int, kept: list[str], key: str) -> ballots._Cast:

@@ -10,7 +10,7 @@ from daihoi.congress.errors import ActionError
 from daihoi.voting.actions import paper
 from daihoi.voting.models import Election, PaperBallot, PaperEntry
 from tests.factories import make_congress
-from tests.voting.test_count_support import CLERK, HEAD, keys_for, make_election
+from tests.support.counting import CLERK, HEAD, keys_for, make_election
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from daihoi.congress.access import Role
 from daihoi.voting.models import PaperBallot, PaperBatch
 from tests.factories import delegate_client, login_as, make_congress
-from tests.voting.test_count_support import make_election
+from tests.support.counting import make_election
 
 pytestmark = pytest.mark.django_db
 

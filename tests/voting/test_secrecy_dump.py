@@ -24,7 +24,7 @@ from daihoi.congress.models import Delegate
 from daihoi.voting import secrecy
 from daihoi.voting.models import ElectionParticipation, ElectronicBallot
 from tests.factories import delegate_client
-from tests.voting.test_ballot_cast import nonce, open_election
+from tests.support.ballots import nonce, open_election
 
 VOTERS = 30
 BALLOT_TABLE = ElectronicBallot._meta.db_table

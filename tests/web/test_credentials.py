@@ -26,7 +26,7 @@ from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
 from daihoi.congress.names import search_key
 from tests.factories import delegate_client, login_as, make_congress
-from tests.web.test_roll_support import read_xlsx
+from tests.support.roll import read_xlsx
 
 pytestmark = pytest.mark.django_db
 

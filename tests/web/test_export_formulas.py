@@ -22,8 +22,8 @@ from daihoi.congress.access import Role
 from daihoi.congress.models import Congress, Delegate, Guest
 from daihoi.voting import documents
 from tests.factories import login_as, make_congress
-from tests.voting.test_count_support import make_election
-from tests.web.test_roll_support import run_import
+from tests.support.counting import make_election
+from tests.support.roll import run_import
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from daihoi.congress.json_body import MAX_JSON_DEPTH, BadJson, load_json, nestin
 from daihoi.congress.models import AgendaItem, Congress, Delegate
 from daihoi.voting.models import PaperBatch
 from tests.factories import delegate_client, login_as, make_congress
-from tests.voting.test_ballot_cast import open_election
-from tests.voting.test_count_support import make_election
+from tests.support.ballots import open_election
+from tests.support.counting import make_election
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate, Guest
 from daihoi.congress.views.roll import MAX_PROBLEMS_SHOWN
 from tests.factories import login_as, make_congress
-from tests.web.test_roll_support import HEADER, csv_bytes, row, run_import, xlsx
+from tests.support.roll import HEADER, csv_bytes, row, run_import, xlsx
 
 pytestmark = pytest.mark.django_db
 

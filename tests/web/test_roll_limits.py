@@ -19,7 +19,7 @@ from daihoi.congress.actions.roll import reading
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
 from tests.factories import login_as, make_congress
-from tests.web.test_roll_support import csv_bytes, row, run_import
+from tests.support.roll import csv_bytes, row, run_import
 
 pytestmark = pytest.mark.django_db
 

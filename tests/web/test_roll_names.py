@@ -14,7 +14,7 @@ from daihoi.congress.models import Congress, Delegate, Guest
 from daihoi.congress.names import NameProblem, clean_name, name_skeleton, normalize_name, search_key
 from daihoi.voting.models import Candidate, Election
 from tests.factories import login_as, make_congress
-from tests.web.test_roll_support import csv_bytes, row, run_import, xlsx
+from tests.support.roll import csv_bytes, row, run_import, xlsx
 
 RLO, LRO, PDF, ZWSP, ZWJ, BOM, SHY = "\u202e", "\u202d", "\u202c", "\u200b", "\u200d", "\ufeff", "\u00ad"
 CYRILLIC_TE, LATIN_T = "\u0422", "T"

@@ -15,7 +15,7 @@ from daihoi.congress.actions.roll import add_guest
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate, Guest
 from tests.factories import delegate_client, login_as, make_congress
-from tests.web.test_roll_support import read_xlsx, row, run_import, xlsx
+from tests.support.roll import read_xlsx, row, run_import, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -191,11 +191,11 @@ def _guest_answer(request: HttpRequest, raw: str) -> JsonResponse:
     """A guest found by name arrives: recorded, never counted (the attendance figures do not move)."""
     congress = request.congress  # type: ignore[attr-defined]
     try:
-        if not raw.isdigit():
+        if not is_int(raw, minimum=1):
             raise ActionError(
                 "bad_guest", _("Không tìm thấy khách mời %(id)s trong đại hội này.") % {"id": raw}
             )
-        guest = actions.check_in_guest(congress, int(raw), actor=request.actor)  # type: ignore[attr-defined]
+        guest = actions.check_in_guest(congress, parse_int(raw), actor=request.actor)  # type: ignore[attr-defined]
     except ActionError as error:
         status = 400 if error.code in _BAD_REQUEST else 409
         return JsonResponse(
@@ -209,7 +209,7 @@ def _guest_answer(request: HttpRequest, raw: str) -> JsonResponse:
 
 def _matching_guests(congress: Any, q: str) -> list[Guest]:
     """Guests whose name (without diacritics) contains `q`; a congress has tens of guests, not thousands."""
-    if not q or q.isdigit():
+    if not q or is_int(q, minimum=1):
         return []
     found = [g for g in congress.guests.order_by("full_name", "pk") if q in search_key(g.full_name)]
     return found[:SEARCH_LIMIT]
