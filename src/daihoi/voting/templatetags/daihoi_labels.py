@@ -18,6 +18,24 @@ RULESET_TITLES = {
 }
 
 
+# The election's steps (rules/procedure.py, P6), marked here for translation; the core's words are the msgids.
+STEP_LABELS = {
+    "report_standards": _("Báo cáo tiêu chuẩn, cơ cấu và số lượng đề nghị"),
+    "vote_seats": _("Biểu quyết số lượng cần bầu"),
+    "committee_list": _("Giới thiệu danh sách của cấp ủy"),
+    "floor_nominations": _("Đề cử và ứng cử tại đại hội"),
+    "decide_withdrawals": _("Tổng hợp danh sách; biểu quyết các trường hợp xin rút"),
+    "adopt_list": _("Biểu quyết thông qua danh sách bầu cử"),
+    "elect_counting_committee": _("Biểu quyết Ban Kiểm phiếu"),
+    "vote_and_count": _("Bỏ phiếu, kiểm phiếu, công bố kết quả"),
+}
+
+
+def step_label(code: str, core_label: str) -> str:
+    """A step's name in the reader's language (the core's words when the step is new to this list)."""
+    return str(STEP_LABELS[code]) if code in STEP_LABELS else core_label
+
+
 def ruleset_title_of(key: str) -> str:
     if key in RULESET_TITLES:
         return str(RULESET_TITLES[key])

@@ -25,6 +25,7 @@ from daihoi.voting.actions.elections.setup import (
 )
 from daihoi.voting.actions.motions import congress_base, present_voters
 from daihoi.voting.models import Candidate, CountingMember, Election
+from daihoi.voting.templatetags.daihoi_labels import step_label
 
 
 def open_election(election: Election, *, actor: Actor) -> Election:
@@ -118,6 +119,6 @@ def workflow(e: Election) -> list[dict[str, Any]]:
     }  # fmt: skip
     labels = dict(ELECTION_STEPS)
     return [
-        {"code": code, "label": labels[code], "done": done[code]}
+        {"code": code, "label": step_label(code, labels[code]), "done": done[code]}
         for code in election_steps(is_delegation=e.kind == Election.Kind.DELEGATION)
     ]

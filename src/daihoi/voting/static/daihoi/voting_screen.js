@@ -25,6 +25,7 @@
     notEnough: "Chưa đủ số trúng cử — còn trống",
     seats: "chỗ",
     votes: "phiếu",
+    vote: "phiếu",  // one vote (English: "1 vote", "2 votes")
     valid: "Phiếu hợp lệ",
     issued: "Phát ra",
     received: "Thu vào",
@@ -170,7 +171,7 @@
         el("span", {"class": "voting-bar-track"}, [
           el("span", {"class": "voting-bar-fill", style: "width:" + Math.min(100, pct) + "%"})
         ]),
-        el("span", {"class": "voting-bar-figure num", text: c.votes + " " + L.votes + " · " + num(c.percent) + "%"})
+        el("span", {"class": "voting-bar-figure num", text: c.votes + " " + (c.votes === 1 ? L.vote : L.votes) + " · " + num(c.percent) + "%"})
       ]));
     });
     node.appendChild(chart);
