@@ -51,3 +51,41 @@ def ruleset_title_of(key: str) -> str:
 @register.filter(name="ruleset_title")
 def ruleset_title(value: Any) -> str:
     return ruleset_title_of(str(value or ""))
+
+
+# The organizer's menu in groups (the dashboard's FEATURES by name); a feature not named here goes last.
+MENU_GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+    (
+        _("Chuẩn bị"),
+        (
+            "setup",
+            "roll",
+            "guests",
+            "cards_pdf",
+            "hall_sheet",
+            "hall_address",
+            "credentials",
+            "credentials_report",
+        ),
+    ),
+    (_("Hội trường"), ("desk", "board", "agenda_manage", "speakers_manage", "screen")),
+    (_("Biểu quyết và bầu cử"), ("motion_list", "election_list", "electronic_voting")),
+    (_("Văn kiện"), ("drafts", "drafts_manage", "term", "term_manage")),
+)
+
+
+@register.filter(name="menu_groups")
+def menu_groups(links: Any) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The dashboard's links in the menu's groups, in their order; empty groups left out."""
+    links = list(links or [])
+    placed: set[str] = set()
+    groups = []
+    for label, names in MENU_GROUPS:
+        items = [link for link in links if link.get("name") in names]
+        placed.update(link.get("name", "") for link in items)
+        if items:
+            groups.append((str(label), items))
+    rest = [link for link in links if link.get("name") not in placed]
+    if rest:
+        groups.append((str(_("Khác")), rest))
+    return groups
