@@ -86,7 +86,7 @@ def test_delegates_answer_on_phones_and_the_screen_shows_the_count_then_the_resu
     expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
     expect(motion_on_screen.locator("[data-field=verdict]")).to_have_text("Thông qua")
     expect(motion_on_screen.locator("[data-field=yes]")).to_have_text("2")
-    expect(motion_on_screen).to_contain_text("66.67% của N")
+    expect(motion_on_screen).to_contain_text("66,67% của N")
 
     # The delegate's page now lists the motion as answered, secretly: that they voted, not what.
     # A fresh tab of the same phone: the open page refreshes itself on live updates, and a reload

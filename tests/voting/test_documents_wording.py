@@ -12,15 +12,35 @@ from pathlib import Path
 import pytest
 from docx import Document as Docx
 
+from daihoi.congress.access import Actor, Role
 from daihoi.voting import documents
 from daihoi.voting.actions import counting
 from daihoi.voting.documents import Document, Header, Para, Signatures, Title
 from daihoi.voting.documents.renderers import kept_groups
 from daihoi.voting.documents.wording import place_of
-from tests.voting.test_count_actions import worked_example
-from tests.voting.test_count_support import HEAD
+from daihoi.voting.models import PaperBallot, PaperBatch
+from tests.factories import make_congress, make_election
+from tests.rules.ballot_factory import valid_rows
 
 pytestmark = pytest.mark.django_db
+
+HEAD = Actor(roles=frozenset({Role.COUNTING}))
+VOTES = [24, 22, 20, 16, 16, 15, 9]  # party.md's worked example: N = 30, 28 present, 25 valid ballots
+
+
+def worked_example():
+    congress = make_congress(delegates=30)
+    election = make_election(congress, candidates=7, seats=5, base=30, present=28)
+    election.ballots_issued = 25
+    election.save()
+    codes = list(election.candidates.order_by("ballot_position").values_list("code", flat=True))
+    batch = PaperBatch.objects.create(election=election, number=1, is_reconciled=True)
+    for n, row in enumerate(valid_rows(VOTES, 25, 5), start=1):
+        PaperBallot.objects.create(
+            election=election, batch=batch, ballot_number=str(n), marks=dict(zip(codes, row, strict=True))
+        )
+    return election
+
 
 POPPLER = shutil.which("pdftotext") is not None
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daihoi.congress import exports
@@ -240,7 +240,13 @@ def credentials(request: HttpRequest, slug: str) -> HttpResponse:
             if request.POST.get("accept_all_pending"):
                 count = credential_actions.accept_all_pending(congress, actor)
                 messages.success(
-                    request, _("Đã xác nhận đủ tư cách cho %(count)s đại biểu.") % {"count": count}
+                    request,
+                    ngettext(
+                        "Đã xác nhận đủ tư cách cho %(count)s đại biểu.",
+                        "Đã xác nhận đủ tư cách cho %(count)s đại biểu.",
+                        count,
+                    )
+                    % {"count": count},
                 )
                 return _back(request, congress)
             try:

@@ -16,7 +16,7 @@ from daihoi.audit.models import Anchor
 from daihoi.congress.models import Congress
 from daihoi.voting.documents.blocks import Header, Para
 from daihoi.voting.models import CountingMember
-from daihoi.web.numbers import format_number
+from daihoi.web.numbers import format_number, localize_figures
 
 
 def roman(n: int) -> str:
@@ -200,7 +200,8 @@ def outcome_line(is_passed: bool) -> str:
 
 def basis_line(outcome: str) -> str:
     """The outcome text stored at the close: the counts and the test that was actually applied."""
-    return _("Căn cứ (ghi nhận khi kết thúc biểu quyết): %(outcome)s.") % {"outcome": outcome.rstrip(". ")}
+    text = localize_figures(outcome.rstrip(". "))
+    return _("Căn cứ (ghi nhận khi kết thúc biểu quyết): %(outcome)s.") % {"outcome": text}
 
 
 def anchor_paras(anchor: Anchor | None) -> list[Para]:

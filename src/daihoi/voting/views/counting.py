@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -294,7 +295,13 @@ def paper_finalize(request: HttpRequest, slug: str, election_id: int, batch_id: 
     except ActionError as e:
         return _refuse(request, e, back)
     messages.success(
-        request, _("Lô %(batch)s đã khớp và được chốt: %(n)s phiếu.") % {"batch": batch.number, "n": n}
+        request,
+        ngettext(
+            "Lô %(batch)s đã khớp và được chốt: %(n)s phiếu.",
+            "Lô %(batch)s đã khớp và được chốt: %(n)s phiếu.",
+            n,
+        )
+        % {"batch": batch.number, "n": n},
     )
     return redirect("paper_batches", slug=slug, election_id=election_id)
 

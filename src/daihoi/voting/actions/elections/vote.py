@@ -30,6 +30,7 @@ from daihoi.voting.actions.motions import (
     record_quorum_override,
 )
 from daihoi.voting.models import Candidate, CountingMember, Election
+from daihoi.voting.templatetags.daihoi_labels import step_label
 
 
 def open_election(election: Election, *, actor: Actor, quorum_override: bool = False) -> Election:
@@ -127,6 +128,6 @@ def workflow(e: Election) -> list[dict[str, Any]]:
     }  # fmt: skip
     labels = dict(ELECTION_STEPS)
     return [
-        {"code": code, "label": labels[code], "done": done[code]}
+        {"code": code, "label": step_label(code, labels[code]), "done": done[code]}
         for code in election_steps(is_delegation=e.kind == Election.Kind.DELEGATION)
     ]
