@@ -13,17 +13,34 @@ import io
 import os
 import re
 import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import zxingcpp
+from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from daihoi.congress.access import SYSTEM
 from daihoi.congress.models import Congress, Delegate, Organization, StaffRole
+from daihoi.voting.actions import elections as el
+from daihoi.voting.actions import motions as mo
+from daihoi.voting.actions.ballots import cast_electronic_ballot
+from daihoi.voting.models import Candidate, Election, Motion
 
+T = TypeVar("T")
+PHONE = {
+    "viewport": {"width": 360, "height": 640},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+PAPER = ["67", "17", "67", "12"]  # two names struck on each: five kept of seven
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "wizard.png"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ADMIN_PASSWORD = "quan-tri-He-thong-2027"
@@ -65,6 +82,74 @@ def roll_xlsx() -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def scan(desk: Page, delegates: list[Delegate]) -> None:
+    """A USB scanner types each card's QR content + Enter."""
+    before = desk.locator("#recent li[data-status=ok]").count()
+    for delegate in delegates:
+        desk.locator("#scan").focus()
+        desk.keyboard.type(f"{HALL}/d/{delegate.code}/")
+        desk.keyboard.press("Enter")
+    expect(desk.locator("#recent li[data-status=ok]")).to_have_count(before + len(delegates))
+
+
+def off_the_browser_thread(fn: Callable[[], T]) -> T:
+    """Action-layer steps in a plain thread: Playwright's event loop owns the test thread."""
+
+    def run() -> T:
+        try:
+            return fn()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def decide(motion: Motion) -> Motion:
+    mo.open_motion(motion, actor=SYSTEM)
+    present = mo.present_voters(motion.congress)
+    return mo.close_motion(motion, actor=SYSTEM, yes=present, no=0, abstain=0)
+
+
+def prepare_five_of_seven(election: Election, everyone: list[Delegate]) -> None:
+    """Seven names from the committee, a counting committee of three, the list approved."""
+    election.refresh_from_db()
+    for delegate in everyone[5:12]:
+        el.add_candidate(election, actor=SYSTEM, source=Candidate.Source.COMMITTEE, delegate=delegate)
+    members = everyone[:3]
+    decide(el.propose_counting_committee(election, actor=SYSTEM, members=members, head=members[0]))
+    decide(el.propose_list(election, actor=SYSTEM))
+
+
+def cast_others(election: Election, voters: list[Delegate], codes: list[str]) -> None:
+    for k, delegate in enumerate(voters):
+        cast_electronic_ballot(
+            election, delegate, codes[k % 3 : k % 3 + 5], nonce=f"e2e-org-{delegate.pk:016d}"
+        )
+
+
+def decide_by_hands(chair: Page, election_url: str, kind: str, yes: int) -> None:
+    chair.locator(f'#election-motions tr[data-kind="{kind}"]').get_by_role(
+        "button", name="Biểu quyết"
+    ).click()
+    chair.fill("#count-yes", str(yes))
+    chair.fill("#count-no", "0")
+    chair.fill("#count-abstain", "0")
+    chair.check("#confirm-close")
+    chair.get_by_role("button", name="Kết thúc biểu quyết").click()
+    expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
+    chair.goto(election_url)
+
+
+def enter_batch(clerk: Page, team: int, ballots: list[str]) -> None:
+    clerk.get_by_role("button", name=f"Tổ {team}").click()
+    for i, keys in enumerate(ballots, start=1):
+        expect(clerk.locator("#ballot-number")).to_have_value(str(i))
+        clerk.fill("#keys", keys)
+        clerk.press("#keys", "Enter")
+    expect(clerk.locator("#ballot-number")).to_have_value(str(len(ballots) + 1))
 
 
 def sign_in(browser: Browser, server_url: str, username: str, password: str) -> Page:
@@ -213,27 +298,123 @@ def test_a_youth_union_congress_from_an_empty_site(server_url: str, browser: Bro
     organizer.click("text=Lưu danh sách đơn vị")
     expect(organizer.locator(".messages")).to_contain_text("Đã lưu 4 đơn vị")
     organizer.goto(server_url + reverse("setup", args=[congress.slug]))
-    organizer.once("dialog", lambda dialog: dialog.accept())
+    organizer.check("#confirm-open")
     organizer.click("text=Khai mạc: bắt đầu phiên họp")
     expect(organizer.locator("[data-state]")).to_have_attribute("data-state", "in_session")
     response = organizer.goto(server_url + reverse("prepare", args=[congress.slug]))
     assert response is not None and response.status == 409
 
-    # Check-in at the desk by the credentials committee (thuky, with the sheet's password): cards
-    # scanned, and the guest found by name and welcomed (never counted).
+    # Check-in at the desk by the credentials committee (thuky, with the sheet's password): three cards
+    # scanned first.
     desk = sign_in(browser, server_url, "thuky", staff["thuky"])
     desk.goto(server_url + reverse("desk", args=[congress.slug]))
-    arriving = list(Delegate.objects.filter(congress=congress).order_by("number")[: len(NAMES) - 2])
-    for delegate in arriving:
-        desk.locator("#scan").focus()
-        desk.keyboard.type(f"{HALL}/d/{delegate.code}/")
-        desk.keyboard.press("Enter")
-    expect(desk.locator("#recent li[data-status=ok]")).to_have_count(len(arriving))
-    expect(desk.locator("[data-stat=present]").first).to_have_text(str(len(arriving)))
+    everyone = list(Delegate.objects.filter(congress=congress).order_by("number"))
+    scan(desk, everyone[:3])
+    expect(desk.locator("[data-stat=present]").first).to_have_text("3")
+
+    # The chair (chutich) creates the election of 5 and is refused its first vote below quorum (P3).
+    chair = sign_in(browser, server_url, "chutich", staff["chutich"])
+    election = off_the_browser_thread(
+        lambda: el.create_election(
+            congress,
+            actor=SYSTEM,
+            title="Bầu Ban Chấp hành Đoàn phường khóa V",
+            seats=5,
+            allows_electronic=True,
+        )
+    )
+    election_url = server_url + reverse("election_detail", args=[congress.slug, election.pk])
+    chair.goto(election_url)
+    chair.locator('#election-motions tr[data-kind="seats"]').get_by_role("button", name="Biểu quyết").click()
+    expect(chair.locator("main")).to_contain_text(
+        re.compile(r"Chưa đủ số lượng: 3/12 đại biểu có mặt, cần \d+")
+    )
+    seats_motion = election.motions.get(kind=Motion.Kind.SEATS)
+    assert seats_motion.status == Motion.Status.DRAFT
+
+    # Seven more arrive, and a guest, found by name and welcomed (never counted).
+    scan(desk, everyone[3:10])
+    expect(desk.locator("[data-stat=present]").first).to_have_text("10")
     desk.fill("#search", "tran thi hang")
     guest_row = desk.locator("#results tr.guest-row")
     expect(guest_row).to_contain_text("Trần Thị Hằng")
     guest_row.locator("[data-action=welcome_guest]").click()
     expect(desk.locator("[data-stat=guests_present]")).to_have_text("1")
-    expect(desk.locator("[data-stat=present]").first).to_have_text(str(len(arriving)))
-    assert Delegate.objects.filter(congress=congress, attendance="present").count() == len(arriving)
+    expect(desk.locator("[data-stat=present]").first).to_have_text("10")
+
+    # Above quorum the vote runs: the seats (5) by hands, then 7 names, the counting committee and the list.
+    chair.goto(election_url)
+    decide_by_hands(chair, election_url, "seats", 10)
+    off_the_browser_thread(lambda: prepare_five_of_seven(election, everyone))
+    chair.goto(election_url)
+    chair.get_by_role("button", name="Bắt đầu bỏ phiếu").click()
+    expect(chair.locator("[data-field=status]")).to_have_text("Đang bỏ phiếu")
+
+    # A delegate's phone: the card's link, then /me/ offers the open ballot (no address typed).
+    voter = everyone[0]
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(server_url + f"/d/{voter.code}/")
+    phone.goto(server_url + reverse("delegate_home", args=[congress.slug]))
+    phone.locator("[data-action=open-election]").click()
+    election.refresh_from_db()
+    codes = list(election.candidates.order_by("ballot_position").values_list("code", flat=True))
+    assert len(codes) == 7
+    for code in codes[5:]:
+        phone.locator(f'label[for="keep-{code}"]').click()
+    phone.click("#ballot-review")
+    phone.click("#ballot-cast")
+    expect(phone.locator("#ack-title")).to_contain_text("đã được ghi nhận")
+    off_the_browser_thread(lambda: cast_others(election, everyone[1:6], codes))
+    chair.goto(election_url)
+    chair.check("#confirm-close")
+    chair.get_by_role("button", name="Kết thúc bỏ phiếu").click()
+    expect(chair.locator("[data-field=status]")).to_have_text("Đã đóng, đang kiểm phiếu")
+
+    # Paper ballots of the other four present, entered by two teams: neither sees the other's entries
+    # until both have finished the batch; then they agree and the batch is locked.
+    head = sign_in(browser, server_url, "kiemphieu1", staff["kiemphieu1"])
+    head.goto(server_url + reverse("paper_batches", args=[congress.slug, election.pk]))
+    head.get_by_role("button", name="Mở lô phiếu mới").click()
+    batch_url = head.url
+    clerk = sign_in(browser, server_url, "kiemphieu2", staff["kiemphieu2"])
+    clerk.goto(batch_url)
+    enter_batch(head, 1, PAPER)
+    clerk.get_by_role("button", name="Tổ 2").click()
+    expect(clerk.locator("#entered")).not_to_contain_text("Tổ 1")
+    expect(clerk.locator("#mismatch-list tr[data-ballot]")).to_have_count(0)
+    for i, keys in enumerate(PAPER, start=1):
+        expect(clerk.locator("#ballot-number")).to_have_value(str(i))
+        clerk.fill("#keys", keys)
+        clerk.press("#keys", "Enter")
+    expect(clerk.locator("#ballot-number")).to_have_value(str(len(PAPER) + 1))
+    expect(head.locator("#entered")).not_to_contain_text("Tổ 2")
+    head.locator("#finish").click()
+    expect(head.locator("#team-finished")).to_be_visible()
+    clerk.locator("#finish").click()
+    head.reload()
+    expect(head.locator("#agree")).to_be_visible(timeout=10_000)
+    head.get_by_role("button", name=re.compile("Chốt lô")).click()
+    head.goto(server_url + reverse("count_page", args=[congress.slug, election.pk]))
+    head.fill("#issued-input", str(len(PAPER)))
+    head.click("form[action$='issued/'] button[type=submit]")
+    head.check("#confirm-certify")
+    head.click("form[action$='certify/'] button[type=submit]")
+    election.refresh_from_db()
+    assert election.status == "certified"
+    assert election.result["ballots"]["received"] == 6 + len(PAPER)
+
+    # The minutes: N is the same number wherever it is stated.
+    with head.expect_download() as download:
+        head.evaluate(
+            "url => { const a = document.createElement('a'); a.href = url; a.download = 'minutes.pdf';"
+            " document.body.appendChild(a); a.click(); }",
+            server_url + reverse("minutes_pdf", args=[congress.slug, election.pk]),
+        )
+    text = subprocess.run(
+        ["pdftotext", "-layout", download.value.path(), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # One N: under approval the base is the votes cast (10), and every statement of N says so.
+    stated = re.findall(r"\(N\):\s*(\d+)", text) + re.findall(r"N\s*=\s*(\d+)", text)
+    assert stated and set(stated) == {"10"}, [
+        line for line in text.splitlines() if "N" in line and re.search(r"\d", line)
+    ]
