@@ -13,6 +13,7 @@ import io
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -418,3 +419,40 @@ def test_a_youth_union_congress_from_an_empty_site(server_url: str, browser: Bro
     assert stated and set(stated) == {"10"}, [
         line for line in text.splitlines() if "N" in line and re.search(r"\d", line)
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_congress_from_a_file(tmp_path: Path, server_url: str):
+    """`daihoi congress new --from congress.yaml` in its own process: created, or refused with exit 1."""
+    yaml_text = (
+        "organization: {name: Đoàn TNCS Hồ Chí Minh xã An Phú, kind: youth_union, place: Hà Nội}\n"
+        "congress: {slug: doan-an-phu, name: Đại hội Đoàn xã An Phú lần thứ VII, ordinal: 7,"
+        " term: 2027-2032, starts_on: 2027-04-02, venue: Hội trường xã}\n"
+        "seats: {total: 12}\n"
+        "units:\n" + "".join(f"  - {{name: {n}, members: {m}}}\n" for n, m in UNITS) + "staff:\n"
+        "  - {username: chutich-ap, full_name: Nguyễn Văn An, roles: [presidium]}\n"
+    )
+    good = tmp_path / "congress.yaml"
+    good.write_text(yaml_text, encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        yaml_text.replace("ordinal: 7", "ordinal: bảy").replace("members: 40", "members: -1"),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "DAIHOI_USE_TEST_DATABASE": "true"}
+
+    def run(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "daihoi.cli", "congress", "new", "--from", str(path)],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+
+    refused = run(bad)
+    assert refused.returncode == 1
+    assert "congress.ordinal" in refused.stderr and "units[1].members" in refused.stderr
+    created = run(good)
+    assert created.returncode == 0, created.stderr
+    assert "chutich-ap\t" in created.stdout
+    congress = Congress.objects.get(slug="doan-an-phu")
+    assert congress.rules == "approval"
+    assert list(congress.organization.children.values_list("name", flat=True)) == [n for n, _m in UNITS]
