@@ -101,7 +101,7 @@ def test_a_congress_from_xlsx(tmp_path):
         ws.append(row)
     path = tmp_path / "congress.xlsx"
     wb.save(path)
-    out, _err = run(path)
+    run(path)
     congress = Congress.objects.get()
     assert congress.slug.startswith("dai-hoi-doan-xa-an-phu")
     assert list(congress.organization.children.values_list("name", flat=True)) == [
