@@ -75,6 +75,7 @@ def make_congress(
         venue="Hội trường UBND phường",
         state=state,
         total_seats=delegates,
+        hall_address="http://192.168.1.10:8000",  # the organizer's laptop on the hall's own network
     )
     for i in range(delegates):
         name = normalize_name(person_name(i))
@@ -194,3 +195,18 @@ def make_election(
     for i, d in enumerate(delegates[-counting:] if counting else []):
         CountingMember.objects.create(election=election, delegate=d, is_head=i == 0)
     return election
+
+
+def check_in(congress: Congress, count: int | None = None) -> list[Delegate]:
+    """Seat the first `count` official delegates (all when None) as the desk would, so a vote may open
+    (P3: no motion or election opens below quorum)."""
+    from django.utils import timezone
+
+    rows = congress.delegates.order_by("number")
+    ids = list(
+        rows.values_list("pk", flat=True)[:count] if count is not None else rows.values_list("pk", flat=True)
+    )
+    Delegate.objects.filter(pk__in=ids).update(
+        attendance=Delegate.Attendance.PRESENT, checked_in_at=timezone.now()
+    )
+    return list(Delegate.objects.filter(pk__in=ids).order_by("number"))

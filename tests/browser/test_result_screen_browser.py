@@ -187,7 +187,7 @@ def test_a_result_of_32_candidates_fits_the_projector_without_scrolling(
     expect(on_screen.locator(".voting-bar.elected_alternate .voting-mark")).to_have_count(2)
     expect(on_screen.locator(".voting-bar.tied .voting-mark")).to_have_count(2)
     expect(on_screen.locator(".voting-bar").first).to_contain_text("Nguyễn Thị Thanh Hương")
-    expect(on_screen.locator(".voting-bar").first).to_contain_text("57 phiếu · 95.00%")
+    expect(on_screen.locator(".voting-bar").first).to_contain_text("57 phiếu · 95,00%")
     expect(on_screen.locator("[data-field=next-round]")).to_contain_text("Trịnh Thị Xuân Mai")
     expect(on_screen.locator("[data-field=next-round]")).to_contain_text("La Văn Sáng")
     # The audit chain's head anchored at the release, as the announcement prints it.

@@ -61,7 +61,8 @@ def test_adoption_by_phones_freezes_the_resolution_and_a_year_moves_the_dashboar
         expect(phone.get_by_role("status")).to_contain_text("Đã ghi nhận biểu quyết của đồng chí.")
         phone.context.close()
     expect(chair.locator("[data-field=voted]")).to_have_text("3/3")
-    chair.click("text=Kết thúc biểu quyết")
+    chair.check("#confirm-close")
+    chair.click("button:has-text(\'Kết thúc biểu quyết\')")
     expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
 
     secretary = browser.new_context().new_page()

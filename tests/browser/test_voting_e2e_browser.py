@@ -59,7 +59,8 @@ def decide_by_hands(chair: Page, election_url: str, kind: str, yes: int) -> None
     chair.fill("#count-yes", str(yes))
     chair.fill("#count-no", "0")
     chair.fill("#count-abstain", "0")
-    chair.click("text=Kết thúc biểu quyết")
+    chair.check("#confirm-close")
+    chair.click("button:has-text(\'Kết thúc biểu quyết\')")
     expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
     chair.goto(election_url)
 
@@ -169,7 +170,8 @@ def test_the_seeds_election_end_to_end(server_url: str, browser: Browser, tmp_pa
         "155/165 đã bỏ phiếu điện tử", timeout=20_000
     )
     chair.reload()
-    chair.click("text=Kết thúc bỏ phiếu")
+    chair.check("#confirm-close")
+    chair.click("button:has-text(\'Kết thúc bỏ phiếu\')")
     expect(chair.locator("[data-field=status]")).to_have_text("Đã đóng, đang kiểm phiếu")
 
     # Two clerks enter the 10 paper ballots of one batch independently (P18).
@@ -188,7 +190,9 @@ def test_the_seeds_election_end_to_end(server_url: str, browser: Browser, tmp_pa
     head.click("form[action$='issued/'] button[type=submit]")
     expect(head.locator("#issued")).to_have_text("165")
     expect(head.locator("#received")).to_have_text("165")
+    head.check("#confirm-certify")
     head.click("#certify")
+    head.check("#confirm-release")
     head.click("#release")
 
     committee.refresh_from_db()

@@ -81,11 +81,12 @@ def test_delegates_answer_on_phones_and_the_screen_shows_the_count_then_the_resu
     assert "Tán thành" not in motion_on_screen.inner_text()
     expect(chair.locator("[data-field=voted]")).to_have_text("2/3")
 
-    chair.click("text=Kết thúc biểu quyết")
+    chair.check("#confirm-close")
+    chair.click("button:has-text(\'Kết thúc biểu quyết\')")
     expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
     expect(motion_on_screen.locator("[data-field=verdict]")).to_have_text("Thông qua")
     expect(motion_on_screen.locator("[data-field=yes]")).to_have_text("2")
-    expect(motion_on_screen).to_contain_text("66.67% của N")
+    expect(motion_on_screen).to_contain_text("66,67% của N")
 
     # The delegate's page now lists the motion as answered, secretly: that they voted, not what.
     # A fresh tab of the same phone: the open page refreshes itself on live updates, and a reload

@@ -73,6 +73,14 @@ def test_two_clerks_double_enter_a_batch_and_the_result_reaches_the_screen(brows
     expect(one.locator("#last")).to_contain_text("Gạch: 1. ")
     type_ballots(two, BALLOTS, TEAM_2_TYPO)
 
+    # P18: neither team sees the other's entries until both have finished the batch.
+    expect(one.locator("#mismatch-list tr[data-ballot]")).to_have_count(0)
+    expect(one.locator("#entered")).not_to_contain_text("Tổ 2")
+    one.locator("#finish").click()
+    expect(one.locator("#team-finished")).to_be_visible()
+    two.locator("#finish").click()
+    one.reload()
+
     # The mismatch appears on team 1's page ballot by ballot, as names.
     row = one.locator("#mismatch-list tr[data-ballot='4']")
     expect(row).to_be_visible(timeout=10_000)
@@ -96,8 +104,10 @@ def test_two_clerks_double_enter_a_batch_and_the_result_reaches_the_screen(brows
     one.fill("#issued-input", "10")
     one.get_by_role("button", name="Lưu").click()
     expect(one.locator("#issued")).to_have_text("10")
+    one.check("#confirm-certify")
     one.get_by_role("button", name="Xác nhận kết quả kiểm phiếu").click()
     expect(one.get_by_role("heading", name="Kết quả đã xác nhận")).to_be_visible()
+    one.check("#confirm-release")
     one.get_by_role("button", name="Công bố kết quả lên màn hình").click()
     expect(one.get_by_role("button", name="Ẩn kết quả khỏi màn hình")).to_be_visible()
     election.refresh_from_db()

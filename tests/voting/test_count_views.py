@@ -34,7 +34,7 @@ def clerk(election):
 
 def test_the_clerk_sees_the_running_tally(election, clerk):
     page = clerk.get(url("count_page", election)).content.decode()
-    assert "Kết quả tạm tính" in page and "Nguyễn Văn An" in page and "80.00" in page
+    assert "Kết quả tạm tính" in page and "Nguyễn Văn An" in page and "80,00" in page and "80.00" not in page
     figures = clerk.get(url("count_json", election)).json()
     assert figures["ballots"]["valid"] == 25
 
@@ -46,7 +46,7 @@ def test_the_presidium_cannot_see_the_running_tally(election):
 
 def test_certification_is_refused_with_the_figures_when_they_disagree(election, clerk):
     clerk.post(url("count_issued", election), {"issued": "27"})
-    r = clerk.post(url("count_certify", election), follow=True)
+    r = clerk.post(url("count_certify", election), {"confirm": "1"}, follow=True)
     page = r.content.decode()
     assert "thu vào (28) lớn hơn số phát ra (27)" in page
     assert Election.objects.get(pk=election.pk).status == "closed"
@@ -54,10 +54,10 @@ def test_certification_is_refused_with_the_figures_when_they_disagree(election, 
 
 def test_certify_release_and_the_screen_shows_the_result(election, clerk):
     clerk.post(url("count_issued", election), {"issued": "28"})
-    clerk.post(url("count_certify", election))
+    clerk.post(url("count_certify", election), {"confirm": "1"})
     assert congress_state(election.congress)["result"] is None
     chair = login_as(Client(), election.congress, Role.PRESIDIUM)
-    chair.post(url("count_release", election))
+    chair.post(url("count_release", election), {"confirm": "1"})
     assert congress_state(election.congress)["result"]["elected"][0] == "Nguyễn Văn An"
 
 
@@ -72,21 +72,21 @@ def test_certify_release_and_the_screen_shows_the_result(election, clerk):
 )
 def test_documents_download_after_certification(election, clerk, name, content_type):
     assert clerk.get(url(name, election)).status_code == 302  # not yet certified
-    clerk.post(url("count_certify", election))
+    clerk.post(url("count_certify", election), {"confirm": "1"})
     r = clerk.get(url(name, election))
     assert r.status_code == 200 and r["Content-Type"] == content_type
 
 
 def test_the_downloaded_minutes_carry_the_figures(election, clerk):
-    clerk.post(url("count_certify", election))
+    clerk.post(url("count_certify", election), {"confirm": "1"})
     text = "\n".join(
         p.text for p in Docx(io.BytesIO(clerk.get(url("minutes_docx", election)).content)).paragraphs
     )
-    assert "BIÊN BẢN KIỂM PHIẾU" in text and "(N): 30." in text
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Cơ sở tính tỷ lệ: N = 30." in text
 
 
 def test_a_delegate_cannot_download_the_minutes(election, clerk):
-    clerk.post(url("count_certify", election))
+    clerk.post(url("count_certify", election), {"confirm": "1"})
     c = delegate_client(Client(), election.congress.delegates.first())
     assert c.get(url("minutes_pdf", election)).status_code == 403
 

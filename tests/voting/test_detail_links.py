@@ -209,7 +209,9 @@ def test_the_presidium_releases_the_result_from_the_election_page_and_comes_back
     congress = election.congress
     chair = client_for("presidium", congress)
     page = reverse("election_detail", args=[congress.slug, election.pk])
-    response = chair.post(reverse("count_release", args=[congress.slug, election.pk]), {"next": page})
+    response = chair.post(
+        reverse("count_release", args=[congress.slug, election.pk]), {"next": page, "confirm": "1"}
+    )
     assert response.status_code == 302 and response["Location"] == page
     election.refresh_from_db()
     assert election.is_released
@@ -221,6 +223,8 @@ def test_release_never_sends_anyone_to_another_site(target):
     election = election_in("certified")
     congress = election.congress
     chair = client_for("presidium", congress)
-    response = chair.post(reverse("count_release", args=[congress.slug, election.pk]), {"next": target})
+    response = chair.post(
+        reverse("count_release", args=[congress.slug, election.pk]), {"next": target, "confirm": "1"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("count_page", args=[congress.slug, election.pk])

@@ -18,6 +18,7 @@ from daihoi.voting import documents
 from daihoi.voting.actions import counting
 from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Motion
+from daihoi.web.numbers import localize_figures
 from tests.factories import make_congress
 from tests.support.counting import HEAD, cast_electronic, listed_codes, make_election, worked_example
 
@@ -63,7 +64,7 @@ def test_the_minutes_carry_every_figure_of_p16(certified):
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BAN KIỂM PHIẾU" in text
     assert "ĐẢNG BỘ PHƯỜNG THỬ" in text
     assert "Số đại biểu được triệu tập: 30." in text
-    assert "(N): 30." in text
+    assert "Cơ sở tính tỷ lệ: N = 30." in text
     assert "Số đại biểu có mặt khi bỏ phiếu: 28." in text
     assert "Phát ra | 28" in text and "Hợp lệ | 25" in text and "Không hợp lệ | 3" in text
     assert "gạch hết tên | 1" in text
@@ -200,7 +201,9 @@ def test_a_floor_nominee_admitted_by_p7_is_printed_as_passed_with_the_p7_test():
     assert "KHÔNG THÔNG QUA" not in text
     assert "ít nhất 83" not in text  # the P4 test against N was not the one applied
     (test,) = lines(text, "Căn cứ")
-    assert m.outcome in test and "40/120 đại biểu có mặt" in test and "tức ít nhất 37" in test
+    assert (
+        localize_figures(m.outcome) in test and "40/120 đại biểu có mặt" in test and "tức ít nhất 37" in test
+    )
 
 
 @pytest.mark.parametrize("kind", Motion.Kind.values)
@@ -214,7 +217,10 @@ def test_the_minutes_of_every_kind_of_motion_print_the_stored_outcome_and_its_an
     assert m.is_passed is passed
     text = docx_text(documents.render_docx(documents.produce("motion_minutes", m)))
     assert lines(text, "Kết quả:") == ["Kết quả: THÔNG QUA." if passed else "Kết quả: KHÔNG THÔNG QUA."]
-    assert lines(text, "Căn cứ") == [f"Căn cứ (ghi nhận khi kết thúc biểu quyết): {m.outcome}."]
+    # the stored outcome, its percentages in the reader's marks ("60,00%")
+    assert lines(text, "Căn cứ") == [
+        f"Căn cứ (ghi nhận khi kết thúc biểu quyết): {localize_figures(m.outcome)}."
+    ]
     a = Anchor.objects.get(reason="motion.close", ref=f"motion:{m.pk}")
     assert lines(text, "Mã nhật ký kiểm toán") == [f"Mã nhật ký kiểm toán: {a.hash[:12]} (mục số {a.seq})."]
     assert lines(text, "Mã đầy đủ") == [f"Mã đầy đủ: {a.hash}"]

@@ -52,11 +52,17 @@ def test_two_clerks_enter_a_ballot_and_see_the_struck_names(election):
     body = r.json()
     assert body["saved"]["struck"] == ["3. Lê Hữu Cường", "7. Đặng Ngọc Lan"]
     assert body["next_ballot_number"] == "2"
-    assert body["state"]["mismatches"][0]["ballot_number"] == "1"  # team 2 has not entered it yet
+    # P18: team 1 sees only its own entries until both teams have finished the batch.
+    assert body["state"]["entered"] == {"1": 1} and body["state"]["mismatches"] == []
+    assert body["state"]["compared"] is False
     r = two.post(
         url("paper_entry_save", election, batch_id=batch.pk), {"ballot_number": "1", "keys": "37"}, **FETCH
     )
-    assert r.json()["state"]["agree"]
+    assert r.json()["state"]["entered"] == {"2": 1} and not r.json()["state"]["agree"]
+    for c in (one, two):
+        c.post(url("paper_entry", election, batch_id=batch.pk), {"finish": "1"})
+    state = one.get(url("paper_batch_state", election, batch_id=batch.pk)).json()
+    assert state["compared"] and state["agree"] and state["entered"] == {"1": 1, "2": 1}
 
 
 def test_bad_keys_get_a_clear_message_and_save_nothing(election):
@@ -88,8 +94,23 @@ def test_the_head_resolves_a_mismatch_and_finalizes_the_batch(election):
     two.post(
         url("paper_entry_save", election, batch_id=batch.pk), {"ballot_number": "1", "keys": "2"}, **FETCH
     )
+    # Before both have finished, neither team sees the other's reading, and nothing is compared.
     page = one.get(url("paper_entry", election, batch_id=batch.pk)).content.decode()
-    assert "Gạch: 1. Nguyễn Văn An" in page and "Gạch: 2. Trần Thị Bình" in page
+    assert "Trần Thị Bình" not in page.split('id="mismatches"')[1] and 'id="not-compared"' in page
+    assert 'id="finalize"' not in page
+    r = one.post(url("paper_finalize", election, batch_id=batch.pk), follow=True)
+    assert (
+        'data-code="teams_not_finished"' in r.content.decode()
+        or "cả hai tổ phải nhập xong" in r.content.decode()
+    )
+    one.post(url("paper_entry", election, batch_id=batch.pk), {"finish": "1"})
+    page = two.get(url("paper_entry", election, batch_id=batch.pk)).content.decode()
+    assert 'id="not-compared"' in page  # team 1 finished, team 2 not yet
+    two.post(url("paper_entry", election, batch_id=batch.pk), {"finish": "1"})
+    # Then the mismatches side by side, ballot by ballot.
+    page = one.get(url("paper_entry", election, batch_id=batch.pk)).content.decode()
+    row = page.split('data-ballot="1"')[1].split("</tr>")[0]
+    assert row.index("Gạch: 1. Nguyễn Văn An") < row.index("Gạch: 2. Trần Thị Bình")
     r = one.post(url("paper_finalize", election, batch_id=batch.pk), follow=True)
     assert "chưa khớp" in r.content.decode() and not PaperBallot.objects.exists()
     one.post(url("paper_resolve", election, batch_id=batch.pk), {"ballot_number": "1", "keys": "2"})
@@ -132,3 +153,31 @@ def test_the_printable_ballot_is_a_pdf_for_the_counting_committee(election):
 def test_a_delegate_cannot_download_the_printable_ballot(election):
     c = delegate_client(Client(), election.congress.delegates.first())
     assert c.get(url("paper_ballot_pdf", election)).status_code == 403
+
+
+def test_the_help_example_names_only_what_it_strikes(election):
+    batch = PaperBatch.objects.create(election=election, number=1)
+    page = clerk(election, 1, batch).get(url("paper_entry", election, batch_id=batch.pk)).content.decode()
+    assert "Ví dụ “37” + Enter: gạch tên số 3 và 7." in page
+    short = make_election(make_congress(delegates=12), candidates=6, seats=5)
+    b = PaperBatch.objects.create(election=short, number=1)
+    page = clerk(short, 1, b).get(url("paper_entry", short, batch_id=b.pk)).content.decode()
+    assert "Ví dụ “3” + Enter: gạch tên số 3." in page and "3 và 7" not in page
+
+
+def test_a_locked_batch_offers_only_viewing(election):
+    batch = PaperBatch.objects.create(election=election, number=1, is_reconciled=True)
+    c = clerk(election)
+    page = c.get(url("paper_entry", election, batch_id=batch.pk)).content.decode()
+    assert 'id="view-only"' in page
+    for absent in ('name="team"', 'id="keys"', 'id="finish"', 'id="finalize"', "Tổ 3"):
+        assert absent not in page, absent
+    c.post(url("paper_entry", election, batch_id=batch.pk), {"team": "1"})
+    assert 'id="keys"' not in c.get(url("paper_entry", election, batch_id=batch.pk)).content.decode()
+
+
+def test_only_two_teams_are_offered(election):
+    batch = PaperBatch.objects.create(election=election, number=1)
+    page = clerk(election).get(url("paper_entry", election, batch_id=batch.pk)).content.decode()
+    assert 'name="team" value="1"' in page and 'name="team" value="2"' in page
+    assert 'name="team" value="3"' not in page

@@ -41,7 +41,9 @@ def put_to_vote(
 ):
     client.post(url("motion_open", congress, motion.pk))
     return client.post(
-        url("motion_close", congress, motion.pk), {"yes": yes, "no": no, "abstain": abstain}, follow=True
+        url("motion_close", congress, motion.pk),
+        {"yes": yes, "no": no, "abstain": abstain, "confirm": "1"},
+        follow=True,
     )
 
 
@@ -100,7 +102,7 @@ def test_the_screen_shows_how_many_have_voted_never_what(congress, chair):
     state = congress_state(congress)
     assert state["motion"]["voted"] == 2 and state["motion"]["eligible"] == 30
     assert not {"yes", "no", "abstain", "outcome"} & set(state["motion"])
-    chair.post(url("motion_close", congress, motion.pk))
+    chair.post(url("motion_close", congress, motion.pk), {"confirm": "1"})
     state = congress_state(congress)["motion"]
     assert (state["yes"], state["no"], state["is_passed"], state["yes_percent"]) == (1, 1, False, "3.33")
 
@@ -217,7 +219,7 @@ def test_the_chair_walks_an_election_through_P6_on_its_page(congress, chair):
     assert (e.status, e.base, e.present_at_vote) == (Election.Status.OPEN, 30, 30)
     state = congress_state(congress)["election"]
     assert state["id"] == e.pk and state["status"] == "open"
-    chair.post(url("election_close", congress, e.pk))
+    chair.post(url("election_close", congress, e.pk), {"confirm": "1"})
     e.refresh_from_db()
     assert e.status == Election.Status.CLOSED
     page = chair.get(detail).content.decode()

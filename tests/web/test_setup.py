@@ -266,11 +266,11 @@ def test_organizer_opens_and_closes_the_session_from_the_setup_page():
     congress = preparing()
     organizer = login_as(Client(), congress, Role.ORGANIZER)
     url = reverse("setup", args=[congress.slug])
-    organizer.post(url, {"state": Congress.State.IN_SESSION})
+    organizer.post(url, {"state": Congress.State.IN_SESSION, "confirm": "1"})
     congress.refresh_from_db()
     assert congress.state == Congress.State.IN_SESSION
     organizer.post(url, {"state": Congress.State.CLOSED})
-    response = organizer.post(url, {"state": Congress.State.IN_SESSION})
+    response = organizer.post(url, {"state": Congress.State.IN_SESSION, "confirm": "1"})
     assert response.status_code == 400
     assert 'data-code="congress_closed"' in response.content.decode()
     congress.refresh_from_db()
@@ -281,7 +281,7 @@ def test_only_the_organizer_may_use_the_setup_page():
     congress = preparing()
     chair = login_as(Client(), congress, Role.PRESIDIUM)
     assert chair.get(reverse("setup", args=[congress.slug])).status_code == 403
-    response = chair.post(reverse("setup", args=[congress.slug]), {"state": Congress.State.IN_SESSION})
+    response = chair.post(reverse("setup", args=[congress.slug]), {"state": Congress.State.IN_SESSION, "confirm": "1"})
     assert response.status_code == 403
     congress.refresh_from_db()
     assert congress.state == Congress.State.PREPARATION

@@ -17,6 +17,7 @@ from daihoi.congress.live import register_section
 from daihoi.congress.models import Congress, Delegate
 from daihoi.rules.errors import RuleError
 from daihoi.rules.quorum import QuorumStatus, quorum_status
+from daihoi.rules.rulesets import get_ruleset
 from daihoi.rules.voters import BaseN, compute_base
 
 _A = Delegate.Attendance
@@ -104,7 +105,10 @@ class Attendance:
 def _ratio(congress: Congress) -> Fraction:
     if congress.quorum_denominator == 0:
         raise rule_error(RuleError("bad_ratio", ratio=f"{congress.quorum_numerator}/0"))
-    return Fraction(congress.quorum_numerator, congress.quorum_denominator)
+    setting = Fraction(congress.quorum_numerator, congress.quorum_denominator)
+    # P3: the rule set's ratio, or the congress's own where the rule set lets it set one.
+    ratio = get_ruleset(congress.rules).effective_quorum_ratio(setting)
+    return setting if ratio is None else ratio
 
 
 def attendance(congress: Congress) -> Attendance:

@@ -27,9 +27,28 @@ def new_screen_token() -> str:
 
 
 class Organization(models.Model):
-    """A body holding congresses, or one of its sub-units (cells) that send delegates."""
+    """A body holding congresses, or one of its sub-units (cells) that send delegates.
+
+    `kind` names the body (a Party organization, a youth union, a trade union, a company's
+    shareholders…): the words pages use for its units, members and delegates follow it
+    (`daihoi.congress.wording`). Sub-units carry their top organization's kind.
+    """
+
+    class Kind(models.TextChoices):
+        PARTY = "party", _("Tổ chức Đảng")
+        YOUTH_UNION = "youth_union", _("Đoàn Thanh niên")
+        TRADE_UNION = "trade_union", _("Công đoàn")
+        SHAREHOLDERS = "shareholders", _("Công ty cổ phần (cổ đông)")
+        OTHER = "other", _("Tổ chức khác")
 
     name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại tổ chức"), max_length=20, choices=Kind.choices, default=Kind.PARTY)
+    place = models.CharField(
+        _("địa danh"),
+        max_length=120,
+        blank=True,
+        help_text=_("Địa danh ghi ở dòng ngày tháng của văn bản, ví dụ: Hà Nội."),
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -82,6 +101,10 @@ class Congress(models.Model):
     quorum_denominator = models.PositiveIntegerField(default=3)
     is_electronic_voting_enabled = models.BooleanField(_("cho phép bỏ phiếu điện tử"), default=False)
     screen_token = models.CharField(max_length=64, unique=True, default=new_screen_token)
+    # The address phones in the hall open (printed in the cards' QR codes and on the hall sheet), e.g.
+    # "https://192.168.1.10:8000"; empty: the site's DAIHOI_HALL_ADDRESS, if set.
+    hall_address = models.CharField(_("địa chỉ trong hội trường"), max_length=200, blank=True)
+    wifi_name = models.CharField(_("tên mạng Wi-Fi"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -340,3 +363,16 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role}"
+
+
+class Organizer(models.Model):
+    """A user the site administrator made organizer of an organization: may create its congresses."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="organizer_of", on_delete=models.CASCADE)
+    organization = models.ForeignKey(Organization, related_name="organizers", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="organizer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.organization_id}"

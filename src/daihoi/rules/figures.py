@@ -22,4 +22,22 @@ def percent(part: int, whole: int) -> str:
     return str(round_half_up(percent_fraction(part, whole), 2))
 
 
-__all__ = ["percent", "percent_fraction", "round_half_up"]
+def base_statement(ruleset: str, *, base: int, given_explanation: str | None = None) -> str:
+    """The one line that states N, the base of every percentage, the same on every page: party's N of P2
+    with how it was computed ("N = 39 đại biểu chính thức được triệu tập = 39"), else what the rule set
+    measures against ("N = số phiếu hợp lệ = 20")."""
+    from daihoi.rules.rulesets import get_ruleset
+
+    rules = get_ruleset(ruleset)
+    if rules.base_kind == "given":
+        if (
+            given_explanation
+            and given_explanation.startswith("N = ")
+            and given_explanation.endswith(f"= {base}")
+        ):
+            return given_explanation
+        return f"N = {base}"
+    return f"N = {rules.base_label} = {base}"
+
+
+__all__ = ["base_statement", "percent", "percent_fraction", "round_half_up"]

@@ -52,6 +52,47 @@ class MotionOutcome:
         )
 
 
+@dataclass(frozen=True)
+class MotionBase:
+    """The figure a motion is measured against, with the one line that says how it was found."""
+
+    value: int
+    label: str
+    explanation: str
+
+
+def motion_base(
+    *, yes: int, no: int, abstain: int, given: int, given_explanation: str, ruleset: str = DEFAULT
+) -> MotionBase:
+    """The rule set's base for a motion: N of P2 (`given`, party) or the votes cast (approval)."""
+    rules = get_ruleset(ruleset)
+    if rules.motion_base_kind == "votes_cast":
+        cast = yes + no + abstain
+        return MotionBase(
+            cast,
+            rules.motion_base_label,
+            f"N = {rules.motion_base_label} = {yes} + {no} + {abstain} = {cast}",
+        )
+    return MotionBase(given, rules.motion_base_label, given_explanation)
+
+
+def motion_rule_text(
+    *, given: int, given_explanation: str, ruleset: str = DEFAULT, special: bool = False
+) -> str:
+    """Before the vote: what N will be and the test, in one line, e.g. "N = 165 đại biểu chính thức được
+    triệu tập = 165; thông qua khi tán thành > 50% × N" or, for approval, N as the votes to be cast."""
+    rules = get_ruleset(ruleset)
+    if rules.motion_base_kind == "votes_cast":
+        n = f"N = {rules.motion_base_label} (tán thành + không tán thành + không biểu quyết)"
+    else:
+        n = given_explanation or f"N = {given}"
+    if special and rules.special_motion_threshold is not None:
+        ratio, strict = rules.special_motion_threshold, False
+    else:
+        ratio, strict = rules.motion_threshold, rules.motion_strict
+    return f"{n}; thông qua khi tán thành {'>' if strict else '≥'} {_format_ratio(ratio)} × N"
+
+
 def decide_motion(
     *, yes: int, no: int, abstain: int, base: int, ruleset: str = DEFAULT, special: bool = False
 ) -> MotionOutcome:

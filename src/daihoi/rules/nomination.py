@@ -8,6 +8,8 @@ from fractions import Fraction
 from typing import Literal
 
 from daihoi.rules.errors import RuleError, RuleWarning
+from daihoi.rules.ruleset import RuleSet
+from daihoi.rules.rulesets import get_ruleset
 
 BallotLayout = Literal["strike", "agree_disagree"]
 
@@ -25,14 +27,18 @@ class FloorNomineeOutcome:
     required: int  # the fewest "agree" that admit: more than 30% of those present
 
 
-def decide_floor_nominee(*, agree: int, present: int) -> FloorNomineeOutcome:
-    """P7: a nominee outside the committee's list enters it iff more than 30% of those present agree."""
+def decide_floor_nominee(
+    *, agree: int, present: int, threshold: Fraction = Fraction(3, 10)
+) -> FloorNomineeOutcome:
+    """P7: a nominee outside the committee's list enters it iff more than 30% of those present agree
+    (`threshold`, the rule set's `floor_nominee_threshold`)."""
     if agree < 0 or present < 0:
         raise RuleError("negative_count", field="agree/present", value=min(agree, present))
     if agree > present:
         raise RuleError("votes_exceed_base", votes=agree, base=present)
-    # The least a with 10a > 3p, in integers.
-    return FloorNomineeOutcome(10 * agree > 3 * present, agree, present, 3 * present // 10 + 1)
+    p, q = threshold.numerator, threshold.denominator
+    # The least a with q·a > p·present, in integers.
+    return FloorNomineeOutcome(q * agree > p * present, agree, present, p * present // q + 1)
 
 
 def floor_nominee_admitted(*, agree: int, present: int) -> bool:
@@ -66,6 +72,36 @@ class SurplusCheck:
     warnings: tuple[RuleWarning, ...]
 
 
+def check_list_surplus(
+    rules: RuleSet | str,
+    *,
+    candidates: int,
+    seats: int,
+    allow_no_surplus: bool = False,
+    is_committee_list: bool = False,
+) -> SurplusCheck:
+    """The list's surplus by the rule set's own rules: P8 for `party`; a rule set with no surplus rule
+    (`approval`, `shareholders`) only needs as many names as seats, and never warns."""
+    rs = get_ruleset(rules) if isinstance(rules, str) else rules
+    if rs.surplus_required or rs.max_surplus_ratio is not None:
+        return check_surplus(
+            candidates=candidates,
+            seats=seats,
+            max_ratio=rs.max_surplus_ratio if rs.max_surplus_ratio is not None else MAX_SURPLUS_RATIO,
+            allow_no_surplus=allow_no_surplus or not rs.surplus_required,
+            is_committee_list=is_committee_list,
+            rules=rs,
+        )
+    if seats < 1:
+        raise RuleError("bad_seats", seats=seats)
+    if candidates < 0:
+        raise RuleError("negative_count", field="candidates", value=candidates)
+    if candidates < seats:
+        raise RuleError("fewer_candidates_than_seats", candidates=candidates, seats=seats)
+    surplus = candidates - seats
+    return SurplusCheck(candidates, seats, surplus, "strike" if surplus else "agree_disagree", ())
+
+
 def check_surplus(
     *,
     candidates: int,
@@ -73,6 +109,7 @@ def check_surplus(
     max_ratio: Fraction = MAX_SURPLUS_RATIO,
     allow_no_surplus: bool = False,
     is_committee_list: bool = False,
+    rules: RuleSet | None = None,
 ) -> SurplusCheck:
     """P8: at least one extra, 10 × (c − s) ≤ 3 × s (or a lower cap), 3–5 seats at most 1 extra.
 
@@ -92,9 +129,11 @@ def check_surplus(
         if not allow_no_surplus:
             raise RuleError("no_surplus", candidates=candidates, seats=seats)
         return SurplusCheck(candidates, seats, 0, "agree_disagree", ())
-    if 3 <= seats <= 5:
+    rs = rules if rules is not None else get_ruleset("party")
+    small = rs.small_body_seats
+    if small is not None and small[0] <= seats <= small[1]:
         # The small-body rule replaces the ratio: 30% of 3–5 seats is under one person.
-        if surplus > 1:
+        if surplus > rs.small_body_max_surplus:
             raise RuleError("small_body_surplus", candidates=candidates, seats=seats)
     # surplus / seats ≤ p/q  ⇔  surplus × q ≤ p × seats, in integers.
     elif surplus * max_ratio.denominator > max_ratio.numerator * seats:
@@ -107,8 +146,8 @@ def check_surplus(
             max_surplus=exact_cap.numerator // exact_cap.denominator,
         )
     warnings: tuple[RuleWarning, ...] = ()
-    low, high = COMMITTEE_LIST_RANGE
-    if is_committee_list and not low <= Fraction(surplus, seats) <= high:
+    span = rs.committee_list_range
+    if is_committee_list and span is not None and not span[0] <= Fraction(surplus, seats) <= span[1]:
         warnings = (
             RuleWarning("committee_list_surplus_outside_range", {"surplus": surplus, "seats": seats}),
         )

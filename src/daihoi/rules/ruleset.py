@@ -8,6 +8,8 @@ from typing import Literal
 
 BallotForm = Literal["strike", "cumulative"]
 BaseKind = Literal["given", "valid_ballots", "shares_present_x_seats"]
+# A motion's base: N of P2 as given by the caller, or the votes cast on the motion itself.
+MotionBaseKind = Literal["given", "votes_cast"]
 
 # Reasons a ballot is invalid that the engine decides from the marks (P12, S4).
 TOO_MANY_KEPT = "too_many_kept"
@@ -48,6 +50,23 @@ class RuleSet:
     proxies_allowed: bool
     electronic_casting_allowed: bool
     electronic_casting_settable: bool
+    # P8's extra limits: bodies of small_body_seats (inclusive) may have at most small_body_max_surplus extra
+    # candidates; the committee's own list should have a surplus within committee_list_range (a warning).
+    small_body_seats: tuple[int, int] | None = None
+    small_body_max_surplus: int = 1
+    committee_list_range: tuple[Fraction, Fraction] | None = None
+    # P7: a floor nominee enters the list iff agree > floor_nominee_threshold × those present (strict);
+    # None: the nominee's motion is decided like any other motion of the rule set.
+    floor_nominee_threshold: Fraction | None = None
+    # P7: convening-committee members nominate, and stand, only from its list.
+    convening_committee_list_only: bool = False
+    # P3: whether the congress may set its own quorum ratio (else quorum_ratio holds), and whether the
+    # presidium may proceed below it (the override is recorded in the minutes).
+    quorum_settable: bool = False
+    quorum_override_allowed: bool = False
+    # P20: electronic casting is an organizer's decision that the minutes state in the Party's words.
+    electronic_casting_by_organizer: bool = False
+    motion_base_kind: MotionBaseKind = "given"
     # What happens at a tie for the last seat, and when too few pass: always a next round, for now.
     tie_policy: Literal["next_round"] = "next_round"
     tie_round_needs_majority: bool = False
@@ -66,6 +85,12 @@ class RuleSet:
     def invalid_reasons(self) -> frozenset[str]:
         """Every invalid-reason code of this rule set, decided or recorded."""
         return self.mark_reasons | self.recorded_reasons
+
+    def effective_quorum_ratio(self, congress_setting: Fraction | None = None) -> Fraction | None:
+        """P3: the congress's own ratio where the rule set lets it set one, else the rule set's."""
+        if self.quorum_settable and congress_setting is not None:
+            return congress_setting
+        return self.quorum_ratio
 
     @property
     def needs_given_base(self) -> bool:

@@ -9,4 +9,4 @@ class VotingConfig(AppConfig):
     def ready(self) -> None:
         # Register the live sections (motion, election) of the public congress state, and add the two
         # elections to the demo congress (`seed_demo` loads and resets them with it).
-        from daihoi.voting import demo, live_sections  # noqa: F401
+        from daihoi.voting import demo, live_sections, open_now  # noqa: F401

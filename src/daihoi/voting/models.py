@@ -307,6 +307,9 @@ class PaperBatch(models.Model):
     number = models.PositiveIntegerField()
     label = models.CharField(max_length=100, blank=True)
     is_reconciled = models.BooleanField(default=False)
+    # P18: the teams that said they finished the batch; until teams 1 and 2 both have, each sees only its
+    # own entries (entering again reopens that team).
+    finished_teams = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["election", "number"]

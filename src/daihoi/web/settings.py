@@ -36,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in env_str("DAIHOI_CSRF_TRUSTED_ORIGINS", "").sp
 
 INSTALLED_APPS = [
     "daphne",
+    "django.contrib.admin",  # /admin/ for the site administrator, read-only over the congress data
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "daihoi.congress.wording.context",
             ],
         },
     },
@@ -139,6 +141,8 @@ else:
 # Merge the live pushes of a burst of commits (see daihoi.congress.live.publish); screens still
 # update well within a second. The test suite sets 0 so that a push follows its commit at once.
 DAIHOI_LIVE_COALESCE_SECONDS = env_float("DAIHOI_LIVE_COALESCE_SECONDS", 0.25, minimum=0.0)
+# The address phones in the hall open (e.g. https://192.168.1.10:8000), for congresses without their own.
+DAIHOI_HALL_ADDRESS = env_str("DAIHOI_HALL_ADDRESS", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Staff passwords (createsuperuser, changepassword, any password form). Demo and test accounts get

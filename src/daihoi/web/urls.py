@@ -1,12 +1,15 @@
 """URL map of the whole app. Each feature keeps its own `urls_*.py` here, so the pieces stay apart;
 the views live in the apps (`congress.views`, `voting.views`)."""
 
+from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
     path("", include("daihoi.web.urls_auth")),
+    path("", include("daihoi.web.urls_setup")),
     path("", include("daihoi.web.urls_roll")),
     path("", include("daihoi.web.urls_hall")),
     path("", include("daihoi.web.urls_checkin")),

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from daihoi.congress.views import hall as v
+from daihoi.congress.views import hall_sheet
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:slug>/agenda/", v.agenda_manage, name="agenda_manage"),
@@ -20,7 +21,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:slug>/speakers/<int:request_id>/stop", v.speaker_stop, name="speaker_stop"),
     path("c/<slug:slug>/speakers/<int:request_id>/time", v.speaker_time_limit, name="speaker_time_limit"),
     path("c/<slug:slug>/me/", v.delegate_home, name="delegate_home"),
+    path("c/<slug:slug>/me/sign-out", v.delegate_sign_out, name="delegate_sign_out"),
     path("c/<slug:slug>/me/speak", v.delegate_request_floor, name="delegate_request_floor"),
     path("c/<slug:slug>/me/speak/<int:request_id>/withdraw", v.delegate_withdraw, name="delegate_withdraw"),
+    path("c/<slug:slug>/hall/address/", hall_sheet.hall_address_setting, name="hall_address"),
+    path("c/<slug:slug>/hall/sheet/", hall_sheet.hall_sheet, name="hall_sheet"),
     path("c/<slug:slug>/screen/<str:token>/", v.screen, name="screen"),
 ]

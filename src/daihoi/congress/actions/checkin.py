@@ -229,6 +229,24 @@ def _guest_arrived(guest: Guest, actor: Actor) -> Guest:
     return guest
 
 
+def check_in_guest(congress: Congress, guest_id: int, *, actor: Actor) -> Guest:
+    """Record the arrival of a guest found by name at the desk (no card at hand). A guest never votes
+    and never counts toward quorum or N; a second arrival keeps the first time (idempotent)."""
+    with transaction.atomic():
+        _check_open(congress.pk)
+        guest = (
+            Guest.objects.select_for_update(of=("self",))
+            .select_related("congress")
+            .filter(congress=congress, pk=guest_id)
+            .first()
+        )
+        if guest is None:
+            raise ActionError(
+                "bad_guest", _("Không tìm thấy khách mời %(id)s trong đại hội này.") % {"id": guest_id}
+            )
+        return _guest_arrived(guest, actor)
+
+
 def check_in(congress: Congress, code_or_scan: str, *, nonce: str, actor: Actor) -> CheckInResult:
     """Check in the delegate whose card was scanned (the card URL or the bare code, any case/spacing)."""
     code = parse_scan(code_or_scan)

@@ -47,9 +47,12 @@ class Feature:
 # (`congress_view` marks the view with its roles), so access is stated once. Names another feature
 # has not registered yet are omitted.
 FEATURES: tuple[Feature, ...] = (
+    Feature("prepare", gettext_lazy("Chuẩn bị: thông tin, đơn vị, tài khoản")),
     Feature("setup", gettext_lazy("Thiết lập đại hội, phân bổ đại biểu")),
     Feature("roll", gettext_lazy("Danh sách đại biểu")),
     Feature("guests", gettext_lazy("Khách mời")),
+    Feature("hall_address", gettext_lazy("Địa chỉ hội trường, Wi-Fi")),
+    Feature("hall_sheet", gettext_lazy("In tờ hướng dẫn hội trường")),
     Feature("cards_pdf", gettext_lazy("In thẻ đại biểu")),
     Feature("credentials", gettext_lazy("Thẩm tra tư cách đại biểu")),
     Feature("credentials_report", gettext_lazy("Báo cáo thẩm tra tư cách")),
@@ -65,7 +68,10 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature("motion_list", gettext_lazy("Biểu quyết")),
     Feature("election_list", gettext_lazy("Bầu cử")),
-    Feature("electronic_voting", gettext_lazy("Bỏ phiếu điện tử (P20)")),
+    Feature("electronic_voting", gettext_lazy("Bỏ phiếu điện tử")),
+    Feature("drafts", gettext_lazy("Dự thảo văn kiện, góp ý")),
+    Feature("unit_links", gettext_lazy("Đường dẫn góp ý của các đơn vị")),
+    Feature("term_home", gettext_lazy("Nghị quyết, nhiệm kỳ")),
 )
 
 
@@ -194,6 +200,12 @@ def setup(request: HttpRequest, slug: str) -> HttpResponse:
         posted = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         try:
             if "state" in request.POST:
+                if request.POST["state"] == Congress.State.IN_SESSION and request.POST.get("confirm") != "1":
+                    # Opening cannot be undone: the form's confirmation box must be ticked (no JS needed).
+                    raise ActionError(
+                        "confirmation_required",
+                        _("Bước này không thể hoàn tác: hãy đánh dấu ô xác nhận rồi bấm lại."),
+                    )
                 actions.set_congress_state(congress, request.POST["state"], actor)
                 messages.success(request, _("Đã chuyển trạng thái đại hội."))
                 return redirect("setup", congress.slug)

@@ -15,12 +15,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from daihoi.congress import live
+from daihoi.congress import live, phone
 from daihoi.congress.access import Role, congress_view, screen_session_key
 from daihoi.congress.actions import agenda as agenda_actions
 from daihoi.congress.actions import speakers as speaker_actions
@@ -366,16 +367,36 @@ def _delegate_page(
         "open_statuses": speaker_actions.OPEN,
         "error": error,
         "topic": topic,
+        "open_items": phone.open_for(congress, delegate),
+        "drafts_url": _url_or_none("my_drafts", congress.slug),
     }
     return render(request, "congress/delegate_home.html", context, status=status)
+
+
+def _url_or_none(name: str, *args: Any) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
 
 
 @never_cache
 @require_GET
 @congress_view(Role.DELEGATE)
 def delegate_home(request: HttpRequest, slug: str) -> HttpResponse:
-    """The delegate's phone page: the current item, attendance, asking for the floor, own requests."""
+    """The delegate's phone home: what is open for them now (ballots, motions), the current item,
+    attendance, asking for the floor, own requests, the documents and a sign-out."""
     return _delegate_page(request)
+
+
+@require_POST
+@congress_view(Role.DELEGATE)
+def delegate_sign_out(request: HttpRequest, slug: str) -> HttpResponse:
+    """Forget the card on this phone (a shared phone passes to the next delegate)."""
+    request.session.flush()
+    messages.info(request, _("Đã đăng xuất. Quét thẻ hoặc nhập mã để đăng nhập lại."))
+    # Marked, so the sign-in page (and the access tests) tell a chosen sign-out from a lost session.
+    return redirect(reverse("delegate_login") + "?signed_out=1")
 
 
 @require_POST

@@ -22,7 +22,7 @@ from daihoi.congress.actions import checkin as actions
 from daihoi.congress.attendance import Attendance, attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.json_body import BadJson, load_json
-from daihoi.congress.models import Delegate
+from daihoi.congress.models import Delegate, Guest
 from daihoi.congress.names import search_key
 from daihoi.rules.numbers import is_int, parse_int
 
@@ -30,7 +30,9 @@ DESK = (Role.ORGANIZER, Role.CREDENTIALS)
 STAFF = tuple(sorted(Role.STAFF))
 SEARCH_LIMIT = 20
 # Refusals that are the request's fault (400) rather than the roll's state (409).
-_BAD_REQUEST = frozenset({"bad_nonce", "empty_code", "bad_delegate", "reason_required", "reason_too_long"})
+_BAD_REQUEST = frozenset(
+    {"bad_nonce", "empty_code", "bad_delegate", "bad_guest", "reason_required", "reason_too_long"}
+)
 
 
 def quorum_labels() -> dict[str, str]:
@@ -83,6 +85,9 @@ def desk_labels() -> dict[str, str]:
         "excused": _("Đã ghi vắng có lý do"),
         "no_results": _("Không tìm thấy đại biểu nào."),
         "alternate": _("Dự khuyết"),
+        "guest": _("Khách mời – không tính vào số lượng"),
+        "guest_arrived": _("Khách mời đã đến"),
+        "welcome_guest": _("Đón khách"),
     }
 
 
@@ -159,6 +164,8 @@ def desk_scan(request: HttpRequest, slug: str) -> JsonResponse:
     data = _payload(request)
     actor = request.actor  # type: ignore[attr-defined]
     nonce = _text(data, "nonce")
+    if data.get("guest") not in (None, ""):
+        return _guest_answer(request, _text(data, "guest"))
     if data.get("delegate") not in (None, ""):
         return _answer(
             request, lambda: actions.check_in_delegate(_delegate(request, data), nonce=nonce, actor=actor)
@@ -167,6 +174,45 @@ def desk_scan(request: HttpRequest, slug: str) -> JsonResponse:
         request,
         lambda: actions.check_in(request.congress, _text(data, "code"), nonce=nonce, actor=actor),  # type: ignore[attr-defined]
     )
+
+
+def _guest_row(g: Guest) -> dict[str, Any]:
+    return {
+        "id": g.pk,
+        "kind": "guest",
+        "full_name": g.full_name,
+        "title": ", ".join(p for p in (g.title, g.organization_name) if p),
+        "arrived": g.checked_in_at is not None,
+        "time": actions.hhmm(g.checked_in_at) if g.checked_in_at else "",
+    }
+
+
+def _guest_answer(request: HttpRequest, raw: str) -> JsonResponse:
+    """A guest found by name arrives: recorded, never counted (the attendance figures do not move)."""
+    congress = request.congress  # type: ignore[attr-defined]
+    try:
+        if not is_int(raw, minimum=1):
+            raise ActionError(
+                "bad_guest", _("Không tìm thấy khách mời %(id)s trong đại hội này.") % {"id": raw}
+            )
+        guest = actions.check_in_guest(congress, parse_int(raw), actor=request.actor)  # type: ignore[attr-defined]
+    except ActionError as error:
+        status = 400 if error.code in _BAD_REQUEST else 409
+        return JsonResponse(
+            {"ok": False, "error": error.as_dict(), "attendance": attendance(congress).as_dict()},
+            status=status,
+        )
+    return JsonResponse(
+        {"ok": True, "guest": _guest_row(guest), "attendance": attendance(congress).as_dict()}
+    )
+
+
+def _matching_guests(congress: Any, q: str) -> list[Guest]:
+    """Guests whose name (without diacritics) contains `q`; a congress has tens of guests, not thousands."""
+    if not q or is_int(q, minimum=1):
+        return []
+    found = [g for g in congress.guests.order_by("full_name", "pk") if q in search_key(g.full_name)]
+    return found[:SEARCH_LIMIT]
 
 
 @never_cache
@@ -198,7 +244,8 @@ def desk_excuse(request: HttpRequest, slug: str) -> JsonResponse:
 @require_GET
 @congress_view(*DESK)
 def desk_search(request: HttpRequest, slug: str) -> JsonResponse:
-    """Delegates whose name (without diacritics) or number matches `q`: "nguyen van a" finds "Nguyễn Văn A"."""
+    """Delegates whose name (without diacritics) or number matches `q`: "nguyen van a" finds "Nguyễn Văn A";
+    and guests whose name matches (`guests`)."""
     congress = request.congress  # type: ignore[attr-defined]
     q = search_key(request.GET.get("q", ""))[:100]
     found: list[Delegate] = []
@@ -230,6 +277,7 @@ def desk_search(request: HttpRequest, slug: str) -> JsonResponse:
                 }
                 for d in found
             ],
+            "guests": [_guest_row(g) for g in _matching_guests(congress, q)],
         }
     )
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daihoi.congress import exports
@@ -21,7 +21,13 @@ from daihoi.congress.access import Role, congress_view
 from daihoi.congress.actions import credentials as credential_actions
 from daihoi.congress.actions import roll as roll_actions
 from daihoi.congress.actions.setup import rule_error, sub_units
-from daihoi.congress.cards import render_cards_pdf
+from daihoi.congress.cards import (
+    hall_address,
+    is_loopback,
+    render_cards_pdf,
+    render_guest_cards_pdf,
+    sign_in_url,
+)
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
 from daihoi.congress.names import search_key
@@ -234,7 +240,13 @@ def credentials(request: HttpRequest, slug: str) -> HttpResponse:
             if request.POST.get("accept_all_pending"):
                 count = credential_actions.accept_all_pending(congress, actor)
                 messages.success(
-                    request, _("Đã xác nhận đủ tư cách cho %(count)s đại biểu.") % {"count": count}
+                    request,
+                    ngettext(
+                        "Đã xác nhận đủ tư cách cho %(count)s đại biểu.",
+                        "Đã xác nhận đủ tư cách cho %(count)s đại biểu.",
+                        count,
+                    )
+                    % {"count": count},
                 )
                 return _back(request, congress)
             try:
@@ -303,6 +315,25 @@ def credentials_report_export(request: HttpRequest, slug: str) -> HttpResponse:
 def cards_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """Every delegate's card (or one sub-unit's, `?unit=<id>`), four A6 cards per A4 page."""
     congress: Congress = request.congress  # type: ignore[attr-defined]
+    if request.GET.get("guests"):  # guests' cards carry only their code: no hall address needed
+        guests = list(congress.guests.order_by("full_name", "pk"))
+        if not guests:
+            return _cards_refused(request, "no_guests", _("Chưa có khách mời nào để in thẻ."))
+        response = HttpResponse(render_guest_cards_pdf(congress, guests), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="the-khach-moi-{congress.slug}.pdf"'
+        return response
+    address = hall_address(congress)
+    if is_loopback(address):
+        return _cards_refused(
+            request,
+            "hall_address_loopback",
+            _(
+                "Chưa in được thẻ: mã QR trên thẻ phải chứa địa chỉ mà điện thoại trong hội trường mở được, "
+                "nhưng địa chỉ hội trường đang là “%(address)s”. Xin đặt địa chỉ hội trường (ví dụ "
+                "https://192.168.1.10:8000) rồi in lại."
+            )
+            % {"address": address or "—"},
+        )
     delegates = Delegate.objects.filter(congress=congress).select_related("unit").order_by("number")
     unit = request.GET.get("unit", "")
     if unit:
@@ -316,10 +347,7 @@ def cards_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     if not chosen:
         return _cards_refused(request, "no_delegates", _("Chưa có đại biểu nào để in thẻ."))
 
-    def sign_in_url(code: str) -> str:
-        return request.build_absolute_uri(reverse("delegate_card", args=[code]))
-
-    pdf = render_cards_pdf(congress, chosen, sign_in_url)
+    pdf = render_cards_pdf(congress, chosen, lambda code: sign_in_url(congress, code))
     response = HttpResponse(pdf, content_type="application/pdf")
     suffix = f"-{unit}" if unit else ""
     response["Content-Disposition"] = f'inline; filename="the-dai-bieu-{congress.slug}{suffix}.pdf"'

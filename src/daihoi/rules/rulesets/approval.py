@@ -23,9 +23,10 @@ RULESET = RuleSet(
     motion_threshold=Fraction(1, 2),  # more than half of the votes cast (the caller passes them as base)
     motion_strict=True,
     motion_base_label="số phiếu biểu quyết",
+    motion_base_kind="votes_cast",  # the base is the votes cast on the motion, not N of P2
     special_motion_threshold=None,
     quorum_ratio=Fraction(1, 2),
     proxies_allowed=False,
     electronic_casting_allowed=True,
-    electronic_casting_settable=True,
+    electronic_casting_settable=False,  # allowed by the rule set itself: no organizer's switch (P20 is party's)
 )

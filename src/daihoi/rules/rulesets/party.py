@@ -30,4 +30,12 @@ RULESET = RuleSet(
     proxies_allowed=False,  # P20
     electronic_casting_allowed=False,  # P20: off by default, the organizer may turn it on
     electronic_casting_settable=True,
+    small_body_seats=(3, 5),  # P8: bodies of 3–5 seats, at most 1 extra
+    small_body_max_surplus=1,
+    committee_list_range=(Fraction(10, 100), Fraction(15, 100)),  # P8: warn outside, never block
+    floor_nominee_threshold=Fraction(3, 10),  # P7: more than 30% of those present
+    convening_committee_list_only=True,  # P7
+    quorum_settable=True,  # P3: the Party texts found set no quorum; ⅔ is a default the congress may change
+    quorum_override_allowed=True,  # P3: the presidium may proceed below it, and the minutes say so
+    electronic_casting_by_organizer=True,  # P20
 )

@@ -31,5 +31,5 @@ RULESET = RuleSet(
     quorum_ratio=None,  # S1: by call, see FIRST_CALL_RATIO
     proxies_allowed=True,  # S2
     electronic_casting_allowed=True,  # S1 counts shareholders voting electronically
-    electronic_casting_settable=True,
+    electronic_casting_settable=False,  # allowed by the rule set itself: no organizer's switch (P20 is party's)
 )

@@ -23,6 +23,7 @@ from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
 from daihoi.rules import counting as core
 from daihoi.rules.errors import RuleError
+from daihoi.rules.figures import base_statement
 from daihoi.rules.ordering import ballot_order
 from daihoi.rules.rulesets import get_ruleset
 from daihoi.voting import secrecy
@@ -164,6 +165,9 @@ def running_tally(election: Election) -> dict[str, Any]:
     except RuleError as e:
         raise rule_error(e) from e
     figures = result.to_dict()
+    figures["base_statement"] = base_statement(
+        election.congress.rules, base=result.base, given_explanation=election.base_explanation
+    )
     figures["paper"] = g.paper
     figures["electronic"] = g.electronic
     figures["includes_electronic"] = include_electronic
@@ -292,6 +296,10 @@ def result_view(election: Election) -> dict[str, Any]:
         "seats": r.get("seats"),
         "alternates": r.get("alternates", 0),
         "base": r.get("base"),
+        # One N, stated the same way on the count page, the projector and the minutes.
+        "base_statement": base_statement(
+            election.congress.rules, base=r.get("base") or 0, given_explanation=election.base_explanation
+        ),
         "rules": r.get("rules"),
         "ballots": r.get("ballots", {}),
         "candidates": [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,8 +29,9 @@ from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import AgendaItem, Congress, Delegate
 from daihoi.rules.errors import RuleError
-from daihoi.rules.motions import decide_motion
+from daihoi.rules.motions import decide_motion, motion_base
 from daihoi.rules.nomination import FloorNomineeOutcome, decide_floor_nominee
+from daihoi.rules.rulesets import get_ruleset
 from daihoi.rules.voters import BaseN
 from daihoi.voting.actions.voters import check_may_vote, voters_not_in
 from daihoi.voting.models import (
@@ -58,6 +60,55 @@ def present_voters(congress: Congress) -> int:
 def congress_base(congress: Congress) -> BaseN:
     """P2: N with how it was computed, from the congress's attendance figures (the rules core computes it)."""
     return attendance(congress).base
+
+
+# --- P3: quorum before any vote opens ----------------------------------------------------------------
+
+QUORUM_OVERRIDE = "quorum.override"
+
+
+def check_quorum(congress: Congress, *, override: bool = False) -> dict[str, Any] | None:
+    """P3 before a motion or an election opens: refused with the numbers ("Chưa đủ số lượng: 4/165 đại biểu
+    có mặt, cần 110") unless `override` and the rule set allows the presidium to proceed below quorum.
+    Returns the figures of an override (to audit and print in the minutes), None when the quorum is met."""
+    q = attendance(congress).quorum
+    error = q.error()
+    if error is None:
+        return None
+    if not override:
+        raise rule_error(error)
+    if not get_ruleset(congress.rules).quorum_override_allowed:
+        raise ActionError(
+            "quorum_override_not_allowed",
+            _("%(why)s. Bộ quy tắc của đại hội không cho phép tiến hành khi chưa đủ số lượng.")
+            % {"why": rule_error(error).message},
+        )
+    return {"present": q.present, "convened": q.convened, "required": q.required}
+
+
+def record_quorum_override(actor: Actor, obj: Any, congress_id: int, figures: dict[str, Any]) -> None:
+    """The override goes into the audit chain; the minutes print it (`quorum_override_note`)."""
+    audit.record(actor=actor.label, action=QUORUM_OVERRIDE, congress_id=congress_id, obj=obj, after=figures)
+
+
+def quorum_override_note(obj: Any) -> str | None:
+    """The minutes' line for a vote opened below quorum by the presidium's decision, else None."""
+    from daihoi.audit.models import AuditEntry
+
+    entry = (
+        AuditEntry.objects.filter(
+            action=QUORUM_OVERRIDE, object_type=type(obj).__name__, object_id=str(obj.pk)
+        )
+        .order_by("seq")
+        .last()
+    )
+    if entry is None:
+        return None
+    f = entry.after or {}
+    return _(
+        "Đoàn Chủ tịch quyết định tiến hành khi chưa đủ số lượng: %(present)s/%(convened)s đại biểu có mặt, "
+        "cần %(required)s."
+    ) % {"present": f.get("present"), "convened": f.get("convened"), "required": f.get("required")}
 
 
 # --- the motion kinds another module carries out ---------------------------------------------------
@@ -183,11 +234,13 @@ def _require_session(congress: Congress) -> None:
         )
 
 
-def open_motion(motion: Motion, *, actor: Actor) -> Motion:
-    """Put a draft motion to the vote. One motion is open at a time in a congress."""
+def open_motion(motion: Motion, *, actor: Actor, quorum_override: bool = False) -> Motion:
+    """Put a draft motion to the vote. One motion is open at a time in a congress, and only with quorum
+    (P3; below it only by the presidium's recorded override, where the rule set allows one)."""
     with transaction.atomic():
         m = _locked(motion)
         _require_session(m.congress)
+        override = check_quorum(m.congress, override=quorum_override)
         if m.status != Motion.Status.DRAFT:
             raise ActionError(
                 "motion_not_draft",
@@ -219,6 +272,8 @@ def open_motion(motion: Motion, *, actor: Actor) -> Motion:
             before=before,
             after=motion_facts(m),
         )
+        if override is not None:
+            record_quorum_override(actor, m, m.congress_id, override)
         live.publish(m.congress)
     return m
 
@@ -331,13 +386,24 @@ def _hand_counts(yes: Any, no: Any, abstain: Any, present: int) -> tuple[int, in
     return values[0], values[1], values[2]
 
 
-def floor_nominee_text(outcome: FloorNomineeOutcome) -> str:
-    """P7's outcome line, with the core's figures: more than 30% of those present."""
+def _percent_text(share: Fraction) -> str:
+    pct = share * 100
+    return f"{pct.numerator}%" if pct.denominator == 1 else f"{pct.numerator}/{pct.denominator}%"
+
+
+def floor_nominee_text(outcome: FloorNomineeOutcome, threshold: Fraction = Fraction(3, 10)) -> str:
+    """P7's outcome line, with the core's figures: more than the rule set's share of those present."""
     verdict = _("Đưa vào danh sách") if outcome.admitted else _("Không đưa vào danh sách")
     return _(
-        "%(verdict)s: %(agree)s/%(present)s đại biểu có mặt tán thành; cần hơn 30%% số đại biểu có mặt, "
+        "%(verdict)s: %(agree)s/%(present)s đại biểu có mặt tán thành; cần hơn %(share)s số đại biểu có mặt, "
         "tức ít nhất %(needed)s"
-    ) % {"verdict": verdict, "agree": outcome.agree, "present": outcome.present, "needed": outcome.required}
+    ) % {
+        "verdict": verdict,
+        "agree": outcome.agree,
+        "present": outcome.present,
+        "needed": outcome.required,
+        "share": _percent_text(threshold),
+    }
 
 
 def close_motion(
@@ -361,18 +427,28 @@ def close_motion(
             y, n, a = _counted(m)
         before = motion_facts(m)
         try:
-            outcome = decide_motion(
-                yes=y, no=n, abstain=a, base=base.value, ruleset=congress.rules, special=m.is_special
+            # One base, from the core: N of P2 (party) or the votes cast (approval); stored with its line.
+            measured = motion_base(
+                yes=y,
+                no=n,
+                abstain=a,
+                given=base.value,
+                given_explanation=base.explain(),
+                ruleset=congress.rules,
             )
-            if m.kind == Motion.Kind.FLOOR_NOMINEE:
-                nominee = decide_floor_nominee(agree=y, present=present)
-                passed, text = nominee.admitted, floor_nominee_text(nominee)
+            outcome = decide_motion(
+                yes=y, no=n, abstain=a, base=measured.value, ruleset=congress.rules, special=m.is_special
+            )
+            threshold = get_ruleset(congress.rules).floor_nominee_threshold
+            if m.kind == Motion.Kind.FLOOR_NOMINEE and threshold is not None:
+                nominee = decide_floor_nominee(agree=y, present=present, threshold=threshold)
+                passed, text = nominee.admitted, floor_nominee_text(nominee, threshold)
             else:
                 passed, text = outcome.passed, outcome.explain()
         except RuleError as e:
             raise rule_error(e) from e
         m.yes, m.no, m.abstain = y, n, a
-        m.base, m.present, m.base_explanation = base.value, present, base.explain()
+        m.base, m.present, m.base_explanation = measured.value, present, measured.explanation
         m.is_passed, m.outcome = passed, text
         m.status = Motion.Status.CLOSED
         m.closed_at = timezone.now()

@@ -239,6 +239,7 @@ def record_entry(batch: PaperBatch, actor: Actor, *, team: int, ballot_number: s
         before = _entry_state(previous)
         if previous is not None:
             previous.delete()  # re-created so that "the last entry" (undo) is this one
+        _reopen(b, team)
         entry = PaperEntry.objects.create(
             batch=b,
             team=team,
@@ -284,6 +285,7 @@ def undo_last_entry(batch: PaperBatch, actor: Actor, *, team: int) -> PaperEntry
             return None
         before = _entry_state(last)
         last.delete()
+        _reopen(b, team)
         audit.record(
             actor=actor.label,
             action="paper.undo",
@@ -293,6 +295,47 @@ def undo_last_entry(batch: PaperBatch, actor: Actor, *, team: int) -> PaperEntry
             after=None,
         )
     return last
+
+
+# --- P18: independent until both teams have finished ---------------------------------------------
+
+
+def _reopen(b: PaperBatch, team: int) -> None:
+    if team in (b.finished_teams or []):
+        b.finished_teams = [t for t in b.finished_teams if t != team]
+        b.save(update_fields=["finished_teams"])
+
+
+def both_finished(batch: PaperBatch) -> bool:
+    """Whether teams 1 and 2 have both finished the batch: only then may either see the other's entries
+    and the mismatches (P18: the two entries are independent)."""
+    return batch.is_reconciled or {1, 2} <= set(batch.finished_teams or [])
+
+
+def finish_team(batch: PaperBatch, actor: Actor, *, team: int) -> PaperBatch:
+    """This team has entered every ballot of the batch. Entering or undoing again reopens it."""
+    if team not in TEAMS:
+        raise ActionError("bad_team", _("Tổ nhập phải là 1, 2 hoặc 3."))
+    with transaction.atomic():
+        b = _locked_batch(batch)
+        if not PaperEntry.objects.filter(batch=b, team=team).exists():
+            raise ActionError(
+                "team_has_no_entries",
+                _("Tổ %(team)s chưa nhập phiếu nào trong lô %(batch)s.") % {"team": team, "batch": b.number},
+            )
+        before = {"finished_teams": list(b.finished_teams or [])}
+        if team not in before["finished_teams"]:
+            b.finished_teams = sorted([*before["finished_teams"], team])
+            b.save(update_fields=["finished_teams"])
+        audit.record(
+            actor=actor.label,
+            action="paper.team_finished",
+            congress_id=b.election.congress_id,
+            obj=b,
+            before=before,
+            after={"finished_teams": b.finished_teams, "team": team},
+        )
+    return b
 
 
 def next_ballot_number(batch: PaperBatch, team: int) -> str:

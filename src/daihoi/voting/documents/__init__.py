@@ -28,7 +28,16 @@ from daihoi.voting.documents.producers import (
     producer,
 )
 from daihoi.voting.documents.renderers import RENDERERS, render_docx, render_pdf
-from daihoi.voting.documents.wording import at_time, congress_line, date_line, header, place_of, roman
+from daihoi.voting.documents.wording import (
+    at_time,
+    congress_line,
+    congress_title,
+    date_line,
+    header,
+    is_party,
+    place_of,
+    roman,
+)
 
 __all__ = [
     "PRODUCERS",
@@ -45,11 +54,13 @@ __all__ = [
     "at_time",
     "ballot_context",
     "congress_line",
+    "congress_title",
     "convened",
     "counting_members",
     "date_line",
     "export_election",
     "header",
+    "is_party",
     "minutes",
     "motion_document",
     "place_of",

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from daihoi.voting.documents.blocks import FONT_CSS
-from daihoi.voting.documents.wording import congress_line, upper
+from daihoi.voting.documents.wording import congress_line, is_party, upper
 from daihoi.voting.models import Candidate, Election
 
 
@@ -29,7 +29,7 @@ def ballot_context(election: Election, *, page: str = "A5") -> dict[str, Any]:
         "font": FONT_CSS,
         "committee": upper(congress.organization.name),
         "congress_line": upper(congress_line(congress)),
-        "is_party": congress.rules == "party",
+        "is_party": is_party(congress),
         "title": root_title,
         "term": _("nhiệm kỳ %(term)s") % {"term": congress.term},
         "candidates": [(i, c.full_name) for i, c in enumerate(listed, start=1)],

@@ -33,6 +33,9 @@ class Para:
     text: str
     bold: bool = False
     indent: bool = True
+    keep_with_next: bool = (
+        False  # printed on the same page as what follows (the closing lines and signatures)
+    )
 
 
 @dataclass(frozen=True)

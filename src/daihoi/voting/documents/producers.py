@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from daihoi.audit import anchor
 from daihoi.congress.models import Congress
 from daihoi.rules.minutes import REASON_LABELS
+from daihoi.rules.rulesets import get_ruleset
 from daihoi.voting.documents.blocks import Block, Document, Para, Signatures, Table, Title
 from daihoi.voting.documents.wording import (
     anchor_paras,
     at_time,
     basis_line,
     congress_line,
+    congress_title,
     header,
     number,
     outcome_line,
@@ -88,7 +90,7 @@ def _electronic_statement(election: Election) -> str | None:
     if not cast:
         return None
     congress = election.congress
-    if congress.rules == "party":
+    if get_ruleset(congress.rules).electronic_casting_by_organizer:
         return _(
             "Đại hội sử dụng hình thức bỏ phiếu điện tử theo quyết định của cấp ủy triệu tập đại hội "
             "(Ban Tổ chức đại hội bật chức năng bỏ phiếu điện tử cho đại hội); %(cast)s phiếu được bỏ "
@@ -97,6 +99,18 @@ def _electronic_statement(election: Election) -> str | None:
     return _("Đại hội sử dụng hình thức bỏ phiếu điện tử; %(cast)s phiếu được bỏ bằng điện tử.") % {
         "cast": cast
     }
+
+
+def result_view(election: Election) -> dict[str, Any]:
+    from daihoi.voting.actions.counting import result_view as view
+
+    return view(election)
+
+
+def _quorum_override(obj: Election | Motion) -> str | None:
+    from daihoi.voting.actions.motions import quorum_override_note
+
+    return quorum_override_note(obj)
 
 
 def convened(congress: Congress) -> int:
@@ -112,6 +126,21 @@ def _require_result(election: Election) -> dict[str, Any]:
 
         raise ActionError("not_certified", _("Kết quả chưa được Ban Kiểm phiếu xác nhận."))
     return election.result
+
+
+def _opening(election: Election, congress: Congress) -> str:
+    values = {
+        "at": at_time(election.closed_at or election.certified_at),
+        "venue": congress.venue or place_of(congress),
+        "congress": _("đại hội lần thứ %(ordinal)s") % {"ordinal": roman(congress.ordinal)},
+        "election": election.title,
+    }
+    if not values["venue"]:
+        return _("Vào lúc %(at)s, Ban Kiểm phiếu %(congress)s đã tiến hành kiểm phiếu %(election)s.") % values
+    return (
+        _("Vào lúc %(at)s, tại %(venue)s, Ban Kiểm phiếu %(congress)s đã tiến hành kiểm phiếu %(election)s.")
+        % values
+    )
 
 
 @producer("minutes")
@@ -130,20 +159,10 @@ def minutes(election: Election) -> Document:
             (
                 election.title
                 + (_(" (lần bầu %(round)s)") % {"round": election.round} if election.round > 1 else ""),
-                f"{congress.name}, " + _("nhiệm kỳ %(term)s") % {"term": congress.term},
+                congress_title(congress),
             ),
         ),
-        Para(
-            _(
-                "Vào lúc %(at)s, tại %(venue)s, Ban Kiểm phiếu %(congress)s đã tiến hành kiểm phiếu %(election)s."
-            )
-            % {
-                "at": at_time(election.closed_at or election.certified_at),
-                "venue": congress.venue or place_of(congress),
-                "congress": _("đại hội lần thứ %(ordinal)s") % {"ordinal": roman(congress.ordinal)},
-                "election": election.title,
-            }
-        ),
+        Para(_opening(election, congress)),
         Para(_("I. BAN KIỂM PHIẾU"), bold=True, indent=False),
         Table(
             (_("STT"), _("Họ và tên"), _("Chức danh")),
@@ -185,14 +204,15 @@ def minutes(election: Election) -> Document:
     blocks += [
         Para(_("III. SỐ ĐẠI BIỂU VÀ SỐ PHIẾU"), bold=True, indent=False),
         Para(_("Số đại biểu được triệu tập: %(n)s.") % {"n": convened_count}),
-        Para(
-            _("Số đại biểu làm cơ sở tính kết quả (N): %(n)s. %(how)s")
-            % {"n": r["base"], "how": election.base_explanation}
-        ),
+        # One N, stated once, the same line as the count page and the projector.
+        Para(_("Cơ sở tính tỷ lệ: %(statement)s.") % {"statement": result_view(election)["base_statement"]}),
     ]
     if present is not None:
         blocks.append(Para(_("Số đại biểu có mặt khi bỏ phiếu: %(n)s.") % {"n": present}))
         blocks.append(Para(_("Số đại biểu vắng mặt: %(n)s.") % {"n": max(0, convened_count - present)}))
+    override = _quorum_override(election)  # P3: opened below quorum by the presidium's decision
+    if override:
+        blocks.append(Para(override, bold=True))
     blocks += [
         Table(
             (_("Số phiếu"), _("Số lượng")),
@@ -287,7 +307,8 @@ def minutes(election: Election) -> Document:
             _(
                 "Biên bản lập xong vào lúc %(at)s, đã đọc lại cho Ban Kiểm phiếu cùng nghe, nhất trí và ký tên."
             )
-            % {"at": at_time(election.certified_at)}
+            % {"at": at_time(election.certified_at)},
+            keep_with_next=True,
         ),
         *anchor_paras(anchor.latest(f"election:{election.pk}", ("election.certify",))),
         Signatures(signers(members)),
@@ -389,12 +410,15 @@ def motion_document(motion: Motion) -> Document:
             % {"at": at_time(motion.closed_at), "title": motion.title, "method": motion.get_method_display()}
         ),
         Para(
-            _("Số đại biểu làm cơ sở tính (N): %(base)s. %(how)s")
-            % {"base": motion.base, "how": f.get("base_explanation") or ""}
+            _("Cơ sở tính tỷ lệ: %(statement)s.")
+            % {"statement": f.get("base_explanation") or f"N = {motion.base}"}
         ),
     ]
     if present is not None:
         blocks.append(Para(_("Số đại biểu có mặt khi biểu quyết: %(n)s.") % {"n": present}))
+    override = _quorum_override(motion)  # P3: opened below quorum by the presidium's decision
+    if override:
+        blocks.append(Para(override, bold=True))
     blocks.append(
         Table(
             (_("Ý kiến"), _("Số đại biểu"), _("Tỷ lệ % so với N")),

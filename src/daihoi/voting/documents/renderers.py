@@ -27,13 +27,27 @@ def render_pdf(doc: Document) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(
-        "voting/pdf/document.html", {"doc": doc, "blocks": _tagged(doc.blocks), "font": FONT_CSS}
+        "voting/pdf/document.html", {"doc": doc, "groups": kept_groups(doc.blocks), "font": FONT_CSS}
     )
     return HTML(string=html).write_pdf()
 
 
 def _tagged(blocks: Sequence[Block]) -> list[tuple[str, Block]]:
     return [(type(b).__name__.lower(), b) for b in blocks]
+
+
+def kept_groups(blocks: Sequence[Block]) -> list[tuple[bool, list[tuple[str, Block]]]]:
+    """The blocks in runs that must not be split across pages: a paragraph marked keep_with_next is joined
+    to what follows, and signatures to the block before them (never alone at the top of a page)."""
+    runs: list[list[tuple[str, Block]]] = []
+    open_run = False
+    for kind, block in _tagged(blocks):
+        if runs and (open_run or isinstance(block, Signatures)):
+            runs[-1].append((kind, block))
+        else:
+            runs.append([(kind, block)])
+        open_run = isinstance(block, Para) and block.keep_with_next
+    return [(len(run) > 1, run) for run in runs]
 
 
 def render_docx(doc: Document) -> bytes:
@@ -95,6 +109,7 @@ def render_docx(doc: Document) -> bytes:
             p = para(d, block.text, bold=block.bold)
             if block.indent:
                 p.paragraph_format.first_line_indent = Cm(1)
+            p.paragraph_format.keep_with_next = block.keep_with_next
         elif isinstance(block, Table):
             t = d.add_table(rows=1, cols=len(block.header))
             t.style = "Table Grid"
@@ -127,10 +142,27 @@ def render_docx(doc: Document) -> bytes:
                 para(cell, _("(Ký, ghi rõ họ tên)"), italic=True, center=True, size=12)
                 para(cell, "\n\n")
                 para(cell, name, bold=True, center=True)
+            _keep_table_together(t, qn)
     out = io.BytesIO()
     d.core_properties.title = doc.title
     d.save(out)
     return out.getvalue()
+
+
+def _keep_table_together(table: Any, qn: Callable[[str], str]) -> None:
+    """Word keeps a table on one page when no row may split and every paragraph but the last row's keeps
+    with the next; the paragraph before the table (keep_with_next) then follows it."""
+    from docx.oxml import OxmlElement
+
+    for r, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        cant_split = OxmlElement("w:cantSplit")
+        tr_pr.append(cant_split)
+        last_row = r == len(table.rows) - 1
+        for cell in row.cells:
+            paragraphs = cell.paragraphs
+            for i, p in enumerate(paragraphs):
+                p.paragraph_format.keep_with_next = not (last_row and i == len(paragraphs) - 1)
 
 
 RENDERERS: dict[str, tuple[Callable[[Document], bytes], str]] = {

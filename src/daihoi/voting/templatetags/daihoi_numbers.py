@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from daihoi.web.numbers import format_number
+from daihoi.web.numbers import format_number, localize_figures
 
 register = template.Library()
 
@@ -14,3 +14,9 @@ register = template.Library()
 @register.filter(name="number")
 def number(value: Any, places: int | None = None) -> str:
     return format_number(value, None if places in (None, "") else int(places))
+
+
+@register.filter(name="figures")
+def figures(value: Any) -> str:
+    """`{{ motion.outcome|figures }}`: the core's outcome text with its percentages in the reader's marks."""
+    return localize_figures(value)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from daihoi.voting import documents
 from daihoi.voting.actions import counting, paper
 from daihoi.voting.actions.counting import ballot_list
 from daihoi.voting.models import Election, Motion, PaperBatch
+from daihoi.voting.views.confirm import require_confirmation
 
 IN_SESSION = {Congress.State.IN_SESSION}
 STAFF = (Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.COUNTING)
@@ -108,15 +110,23 @@ def paper_batches(request: HttpRequest, slug: str, election_id: int) -> HttpResp
 
 
 def _batch_state(batch: PaperBatch, team: int | None) -> dict[str, Any]:
+    """P18: until teams 1 and 2 have both finished the batch, a team sees only its own count of entries,
+    never the other's, and no comparison; then the mismatches ballot by ballot."""
     comparison = paper.compare_batch(batch)
+    compared = paper.both_finished(batch)
+    entered = {str(t): n for t, n in comparison.entered.items() if compared or t == team}
+    finished = list(batch.finished_teams or [])
     return {
         "batch": batch.number,
         "is_reconciled": batch.is_reconciled,
         "team": team,
-        "entered": {str(t): n for t, n in comparison.entered.items()},
-        "ballots": comparison.ballots,
-        "mismatches": comparison.mismatches,
-        "agree": comparison.agree,
+        "entered": entered,
+        "compared": compared,
+        "is_finished": team in finished,
+        "finished_teams": finished if compared else [t for t in finished if t == team],
+        "ballots": comparison.ballots if compared else None,
+        "mismatches": comparison.mismatches if compared else [],
+        "agree": comparison.agree if compared else False,
         "next_ballot_number": paper.next_ballot_number(batch, team) if team else None,
     }
 
@@ -129,10 +139,17 @@ def paper_entry(request: HttpRequest, slug: str, election_id: int, batch_id: int
     batch = _batch(request, election_id, batch_id)
     election = batch.election
     if request.method == "POST":
+        back = redirect("paper_entry", slug=slug, election_id=election.pk, batch_id=batch.pk)
+        if request.POST.get("finish") == "1":  # this session's team has entered the whole batch
+            try:
+                paper.finish_team(batch, request.actor, team=_team(request, batch))  # type: ignore[attr-defined]
+            except ActionError as e:
+                return _refuse(request, e, back.url)
+            return back
         team = request.POST.get("team", "")
-        if is_int(team) and parse_int(team) in paper.TEAMS:
+        if not batch.is_reconciled and is_int(team) and parse_int(team) in ENTRY_TEAMS:
             request.session[team_session_key(batch.pk)] = parse_int(team)
-        return redirect("paper_entry", slug=slug, election_id=election.pk, batch_id=batch.pk)
+        return back
     team = request.session.get(team_session_key(batch.pk))
     listed = ballot_list(election)
     width = paper.digits_per_number(len(listed))
@@ -144,10 +161,10 @@ def paper_entry(request: HttpRequest, slug: str, election_id: int, batch_id: int
             "election": election,
             "batch": batch,
             "team": team,
-            "teams": paper.TEAMS,
+            "teams": ENTRY_TEAMS,
             "candidates": [(f"{i:0{width}d}", c.full_name) for i, c in enumerate(listed, start=1)],
             "width": width,
-            "example": "".join(f"{i:0{width}d}" for i in (3, 7) if i <= len(listed)),
+            **_keys_example(len(listed), width),
             "reasons": [
                 (k, paper.reason_label(code))
                 for k, code in paper.reason_keys(election.congress.rules).items()
@@ -155,6 +172,28 @@ def paper_entry(request: HttpRequest, slug: str, election_id: int, batch_id: int
             "state": _batch_state(batch, team),
         },
     )
+
+
+# P18: two teams enter each batch independently (a third team is the action layer's option, not offered).
+ENTRY_TEAMS = (1, 2)
+
+
+def _keys_example(listed: int, width: int) -> dict[str, str]:
+    """The help's example, true for this list: "37" strikes names 3 and 7 (only names that exist)."""
+    numbers = [i for i in (3, 7) if i <= listed] or [1]
+    return {
+        "example": "".join(f"{i:0{width}d}" for i in numbers),
+        "example_names": _(" và ").join(str(i) for i in numbers),
+    }
+
+
+def _require_both_finished(batch: PaperBatch) -> None:
+    if not paper.both_finished(batch):
+        raise ActionError(
+            "teams_not_finished",
+            _("Lô %(batch)s: cả hai tổ phải nhập xong trước khi so và xử lý phiếu chưa khớp.")
+            % {"batch": batch.number},
+        )
 
 
 def _team(request: HttpRequest, batch: PaperBatch) -> int:
@@ -231,6 +270,7 @@ def paper_resolve(request: HttpRequest, slug: str, election_id: int, batch_id: i
     batch = _batch(request, election_id, batch_id)
     back = reverse("paper_entry", kwargs={"slug": slug, "election_id": election_id, "batch_id": batch.pk})
     try:
+        _require_both_finished(batch)
         paper.resolve_ballot(
             batch,
             request.actor,  # type: ignore[attr-defined]
@@ -250,11 +290,18 @@ def paper_finalize(request: HttpRequest, slug: str, election_id: int, batch_id: 
     batch = _batch(request, election_id, batch_id)
     back = reverse("paper_entry", kwargs={"slug": slug, "election_id": election_id, "batch_id": batch.pk})
     try:
+        _require_both_finished(batch)
         n = paper.finalize_batch(batch, request.actor)  # type: ignore[attr-defined]
     except ActionError as e:
         return _refuse(request, e, back)
     messages.success(
-        request, _("Lô %(batch)s đã khớp và được chốt: %(n)s phiếu.") % {"batch": batch.number, "n": n}
+        request,
+        ngettext(
+            "Lô %(batch)s đã khớp và được chốt: %(n)s phiếu.",
+            "Lô %(batch)s đã khớp và được chốt: %(n)s phiếu.",
+            n,
+        )
+        % {"batch": batch.number, "n": n},
     )
     return redirect("paper_batches", slug=slug, election_id=election_id)
 
@@ -340,6 +387,7 @@ def count_issued(request: HttpRequest, slug: str, election_id: int) -> HttpRespo
 def count_certify(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
     election = _election(request, election_id)
     try:
+        require_confirmation(request)
         counting.certify(election, request.actor)  # type: ignore[attr-defined]
     except ActionError as e:
         return _refuse(request, e, _count_url(slug, election.pk))
@@ -354,8 +402,11 @@ def count_release(request: HttpRequest, slug: str, election_id: int) -> HttpResp
     back = request.POST.get("next", "")
     if not back or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = _count_url(slug, election.pk)
+    release = request.POST.get("hide") != "1"
     try:
-        counting.release_result(election, request.actor, released=request.POST.get("hide") != "1")  # type: ignore[attr-defined]
+        if release:  # hiding again is not irreversible; putting the result on the screen is
+            require_confirmation(request)
+        counting.release_result(election, request.actor, released=release)  # type: ignore[attr-defined]
     except ActionError as e:
         return _refuse(request, e, back)
     return redirect(back)

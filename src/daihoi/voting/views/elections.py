@@ -22,9 +22,11 @@ from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
 from daihoi.congress.names import NameProblem, clean_name
 from daihoi.rules.numbers import NumberError, parse_int
+from daihoi.rules.rulesets import get_ruleset
 from daihoi.voting.actions import elections as actions
 from daihoi.voting.actions.motions import congress_base, present_voters
 from daihoi.voting.models import Candidate, CountingMember, Election, Motion
+from daihoi.voting.views.confirm import quorum_context, quorum_override_requested, require_confirmation
 from daihoi.voting.views.links import election_links, gate_allows
 
 IN_SESSION = {Congress.State.IN_SESSION}
@@ -152,6 +154,7 @@ def election_detail(request: HttpRequest, slug: str, election_id: int) -> HttpRe
         except ActionError as err:
             surplus_error = err
     candidates = list(e.candidates.select_related("delegate"))
+    voted = e.participations.count() if e.status == Election.Status.OPEN else 0
     return render(
         request,
         "voting/election_detail.html",
@@ -174,6 +177,9 @@ def election_detail(request: HttpRequest, slug: str, election_id: int) -> HttpRe
             "present": present_voters(congress),
             "base": congress_base(congress),
             "electronic_allowed": actions.electronic_allowed(congress),
+            **quorum_context(congress),
+            "voted_electronically": voted,
+            "not_voted_electronically": max(0, (e.present_at_vote or 0) - voted),
             "sources": [(s, label) for s, label in Candidate.Source.choices if s != Candidate.Source.CARRIED],
             "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
             "links": election_links(e, request.actor, congress),  # type: ignore[attr-defined]
@@ -285,7 +291,11 @@ def election_open(request: HttpRequest, slug: str, election_id: int) -> HttpResp
     return _step(
         request,
         e,
-        lambda: actions.open_election(e, actor=request.actor),  # type: ignore[attr-defined]
+        lambda: actions.open_election(
+            e,
+            actor=request.actor,  # type: ignore[attr-defined]
+            quorum_override=quorum_override_requested(request),
+        ),
         _("Đã bắt đầu bỏ phiếu."),
     )
 
@@ -297,7 +307,10 @@ def election_close(request: HttpRequest, slug: str, election_id: int) -> HttpRes
     return _step(
         request,
         e,
-        lambda: actions.close_election(e, actor=request.actor),  # type: ignore[attr-defined]
+        lambda: (
+            require_confirmation(request),
+            actions.close_election(e, actor=request.actor),  # type: ignore[attr-defined]
+        ),
         _("Đã kết thúc bỏ phiếu; Ban Kiểm phiếu tiến hành kiểm phiếu."),
     )
 
@@ -334,8 +347,14 @@ def electronic_voting(request: HttpRequest, slug: str) -> HttpResponse:
         except ActionError as err:
             messages.error(request, err.message)
         return redirect("electronic_voting", slug=slug)
+    rules = get_ruleset(congress.rules)
     return render(
         request,
         "voting/election_electronic_voting.html",
-        {"congress": congress, "allowed": actions.electronic_allowed(congress)},
+        {
+            "congress": congress,
+            "allowed": actions.electronic_allowed(congress),
+            "by_organizer": rules.electronic_casting_by_organizer,
+            "settable": rules.electronic_casting_settable,
+        },
     )

@@ -20,9 +20,11 @@ from daihoi.congress.access import Role, congress_view
 from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
+from daihoi.rules.motions import motion_rule_text
 from daihoi.voting.actions import motions as actions
 from daihoi.voting.live_sections import motion_state
 from daihoi.voting.models import Choice, Motion
+from daihoi.voting.views.confirm import quorum_context, quorum_override_requested, require_confirmation
 from daihoi.voting.views.links import motion_links
 
 IN_SESSION = {Congress.State.IN_SESSION}
@@ -87,17 +89,30 @@ def motion_create(request: HttpRequest, slug: str) -> HttpResponse:
 def motion_detail(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
     congress = request.congress  # type: ignore[attr-defined]
     motion = _motion(request, motion_id)
+    state = motion_state(motion, congress)
+    base = actions.congress_base(congress)
+    voted = state.get("voted")
     return render(
         request,
         "voting/motion_detail.html",
         {
             "congress": congress,
             "motion": motion,
-            "state": motion_state(motion, congress),
+            "state": state,
+            # Closing says how many have not answered yet (electronic and named votes).
+            "not_voted": max(0, (state.get("eligible") or 0) - voted) if isinstance(voted, int) else None,
             "present": actions.present_voters(congress),
-            "base": actions.congress_base(congress),
+            "base": base,
+            # The motion's N and test, from the rule set (N of P2, or the votes cast under approval).
+            "motion_rule": motion_rule_text(
+                given=base.value,
+                given_explanation=base.explain(),
+                ruleset=congress.rules,
+                special=motion.is_special,
+            ),
             # P3: when 2 × present ≤ N no motion can pass; the presidium must see it before the vote.
             "quorum_warnings": [w.message for w in attendance(congress).quorum.warnings],
+            **quorum_context(congress),
             "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
             "links": motion_links(motion, request.actor, congress),  # type: ignore[attr-defined]
         },
@@ -109,7 +124,11 @@ def motion_detail(request: HttpRequest, slug: str, motion_id: int) -> HttpRespon
 def motion_open(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
     motion = _motion(request, motion_id)
     try:
-        actions.open_motion(motion, actor=request.actor)  # type: ignore[attr-defined]
+        actions.open_motion(
+            motion,
+            actor=request.actor,  # type: ignore[attr-defined]
+            quorum_override=quorum_override_requested(request),
+        )
     except ActionError as e:
         messages.error(request, e.message)
     return _back(request, reverse("motion_detail", args=[slug, motion.pk]))
@@ -120,6 +139,7 @@ def motion_open(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse
 def motion_close(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
     motion = _motion(request, motion_id)
     try:
+        require_confirmation(request)
         closed = actions.close_motion(
             motion,
             actor=request.actor,  # type: ignore[attr-defined]

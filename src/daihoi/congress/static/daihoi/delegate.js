@@ -1,5 +1,7 @@
-// daihoi: the delegate's phone page. Keeps the current item, the speaker and the delegate's own
-// requests fresh as the congress moves on (the live state says something changed; the page is refetched).
+// daihoi: the delegate's phone home. Keeps what is open (ballots, motions), the current item, the
+// speaker and the delegate's own requests fresh as the congress moves on (the live state says something
+// changed; the page is refetched). The `open` section lists only which votes are open, so another
+// delegate's ballot does not refetch every phone.
 (function () {
   "use strict";
   var region = document.querySelector('[data-live-region="me"]');
@@ -8,7 +10,7 @@
     slug: region.getAttribute("data-slug"),
     region: "me",
     section: "speaker",
-    also: "agenda",
+    also: ["agenda", "open"],
     // A hall full of phones should not refetch in the same instant.
     jitter: 1500
   });

@@ -169,7 +169,7 @@
       credentials: "same-origin", headers: {"Accept": "application/json"}
     }).then(function (r) { return r.json(); }).then(function (data) {
       if (q !== lastQuery) return;
-      renderResults(data.results || []);
+      renderResults(data.results || [], data.guests || []);
     }).catch(function () {});
   }
   function act(url, body, doneLabel) {
@@ -184,11 +184,44 @@
       field.focus();
     });
   }
-  function renderResults(results) {
+  // A guest found by name: the arrival is recorded, never counted (no figure moves).
+  function welcomeGuest(g) {
+    show("pending", L.sending, "", "");
+    post(form.getAttribute("data-scan-url"), {guest: g.id, nonce: nonce()}, function (data) {
+      if (data === null) { show("refused", L.failed, "", "network"); return; }
+      if (data.attendance) showAttendance(data.attendance);
+      if (data.ok) show("guest", data.guest.full_name, L.guest + " · " + L.guest_arrived + " " + data.guest.time, "guest");
+      else show("refused", data.error.message, "", data.error.code);
+      runSearch();
+      field.focus();
+    });
+  }
+  function renderGuest(body, g) {
+    var tr = el("tr", "guest-row");
+    tr.setAttribute("data-guest", g.id);
+    tr.appendChild(el("td", "num", "—"));
+    tr.appendChild(el("td", "", g.full_name));
+    tr.appendChild(el("td", "", g.title));
+    tr.appendChild(el("td", "", L.guest));
+    var st = el("td", "", g.arrived ? L.guest_arrived + " " + g.time : "");
+    st.setAttribute("data-arrived", g.arrived ? "1" : "0");
+    tr.appendChild(st);
+    var cell = el("td");
+    if (!g.arrived) {
+      var b = el("button", "", L.welcome_guest); b.type = "button"; b.setAttribute("data-action", "welcome_guest");
+      b.onclick = function () { welcomeGuest(g); };
+      cell.appendChild(b);
+    }
+    tr.appendChild(cell);
+    body.appendChild(tr);
+  }
+  function renderResults(results, guests) {
     var body = table.tBodies[0];
     body.textContent = "";
-    table.hidden = !results.length;
-    noResults.hidden = !!results.length;
+    var any = results.length + guests.length;
+    table.hidden = !any;
+    noResults.hidden = !!any;
+    guests.forEach(function (g) { renderGuest(body, g); });
     results.forEach(function (d) {
       var tr = el("tr");
       tr.setAttribute("data-delegate", d.id);

@@ -14,7 +14,8 @@ from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Delegate
 from daihoi.rules.errors import RuleError
-from daihoi.rules.nomination import SurplusCheck, check_nomination, check_surplus
+from daihoi.rules.nomination import SurplusCheck, check_list_surplus, check_nomination
+from daihoi.rules.rulesets import get_ruleset
 from daihoi.voting.actions.counting import ballot_places, in_ballot_order
 from daihoi.voting.actions.elections.setup import (
     PENDING,
@@ -77,9 +78,12 @@ def add_candidate(
         if delegate is not None and CountingMember.objects.filter(election=e, delegate=delegate).exists():
             raise ActionError(
                 "candidate_on_counting_committee",
-                _("%(name)s là thành viên Ban Kiểm phiếu nên không thể ứng cử (P9).") % {"name": name},
+                _("%(name)s là thành viên Ban Kiểm phiếu nên không thể ứng cử.") % {"name": name},
             )
-        if source != Candidate.Source.COMMITTEE:
+        if (
+            source != Candidate.Source.COMMITTEE
+            and get_ruleset(e.congress.rules).convening_committee_list_only
+        ):
             try:
                 check_nomination(
                     nominator_in_convening_committee=bool(nominator and nominator.is_convening_committee),
@@ -164,10 +168,13 @@ def on_list(e: Election) -> list[Candidate]:
 
 
 def check_list(e: Election) -> SurplusCheck:
-    """P8 through the core: refused with the numbers when the list is too short or too long."""
+    """P8 through the core, by the congress's rule set: refused with the numbers when the list is too short
+    or (where the rule set caps the surplus) too long."""
     seats = _require_seats(e)
     try:
-        return check_surplus(candidates=len(on_list(e)), seats=ballot_places(e) or seats)
+        return check_list_surplus(
+            e.congress.rules, candidates=len(on_list(e)), seats=ballot_places(e) or seats
+        )
     except RuleError as err:
         raise rule_error(err) from err
 
@@ -183,7 +190,9 @@ def list_warnings(e: Election) -> list[str]:
     if not n:
         return []
     try:
-        found = check_surplus(candidates=n, seats=ballot_places(e), is_committee_list=True)
+        found = check_list_surplus(
+            e.congress.rules, candidates=n, seats=ballot_places(e), is_committee_list=True
+        )
     except RuleError as err:
         return [_("Danh sách của cấp ủy: %(message)s") % {"message": err.message}]
     return [w.message for w in found.warnings]

@@ -29,7 +29,7 @@ def _check_committee_members(e: Election, members: list[Delegate]) -> None:
         names = [d.full_name for d in members if d.pk in clash]
         raise ActionError(
             "candidate_on_counting_committee",
-            _("Thành viên Ban Kiểm phiếu không được có tên trong danh sách bầu cử (P9): %(names)s")
+            _("Thành viên Ban Kiểm phiếu không được có tên trong danh sách bầu cử: %(names)s")
             % {"names": ", ".join(names)},
             names=names,
         ) from err

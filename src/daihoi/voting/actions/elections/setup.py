@@ -18,6 +18,7 @@ from daihoi.rules.rulesets import get_ruleset
 from daihoi.voting.actions.counting import alternates_on_ballot
 from daihoi.voting.actions.motions import create_motion
 from daihoi.voting.models import Candidate, Election, Motion
+from daihoi.voting.templatetags.daihoi_labels import ruleset_title_of
 
 M = Motion.Kind
 
@@ -115,7 +116,7 @@ def _check_casting(congress: Congress, allows_paper: bool, allows_electronic: bo
                 "Đại hội chưa cho phép bỏ phiếu điện tử (bộ quy tắc %(rules)s: chỉ Ban Tổ chức được bật, "
                 "và biên bản sẽ ghi rõ)."
             )
-            % {"rules": congress.rules},
+            % {"rules": ruleset_title_of(congress.rules)},
         )
 
 
@@ -128,7 +129,9 @@ def set_electronic_voting(congress: Congress, *, actor: Actor, enabled: bool) ->
         c = Congress.objects.select_for_update().get(pk=congress.pk)
         if not get_ruleset(c.rules).electronic_casting_settable:
             raise ActionError(
-                "not_settable", _("Bộ quy tắc %(rules)s không cho thay đổi cài đặt này.") % {"rules": c.rules}
+                "not_settable",
+                _("Bộ quy tắc %(rules)s không cho thay đổi cài đặt này.")
+                % {"rules": ruleset_title_of(c.rules)},
             )
         if (
             not enabled

@@ -23,13 +23,20 @@ from daihoi.voting.actions.elections.setup import (
     _require,
     election_facts,
 )
-from daihoi.voting.actions.motions import congress_base, present_voters
+from daihoi.voting.actions.motions import (
+    check_quorum,
+    congress_base,
+    present_voters,
+    record_quorum_override,
+)
 from daihoi.voting.models import Candidate, CountingMember, Election
+from daihoi.voting.templatetags.daihoi_labels import step_label
 
 
-def open_election(election: Election, *, actor: Actor) -> Election:
-    """Open the vote: the list is approved, the counting committee has a head; N (with its explanation)
-    and those present are fixed now. Paper ballots issued are entered by the counting committee later."""
+def open_election(election: Election, *, actor: Actor, quorum_override: bool = False) -> Election:
+    """Open the vote: the list is approved, the counting committee has a head, the quorum is met (P3, or
+    overridden where the rule set allows, recorded); N (with its explanation) and those present are fixed
+    now. Paper ballots issued are entered by the counting committee later."""
     with transaction.atomic():
         e = _locked(election)
         congress = e.congress
@@ -51,6 +58,7 @@ def open_election(election: Election, *, actor: Actor) -> Election:
             raise ActionError("counting_head_missing", _("Ban Kiểm phiếu chưa có trưởng ban."))
         _check_committee_members(e, [m.delegate for m in members])
         _check_casting(congress, e.allows_paper, e.allows_electronic)
+        override = check_quorum(congress, override=quorum_override)
         base = congress_base(congress)
         before = election_facts(e)
         e.base, e.base_explanation = base.value, base.explain()
@@ -66,6 +74,8 @@ def open_election(election: Election, *, actor: Actor) -> Election:
             before,
             {**election_facts(e), "base_explanation": e.base_explanation},
         )
+        if override is not None:
+            record_quorum_override(actor, e, congress.pk, override)
         live.publish(congress)
     return e
 
@@ -118,6 +128,6 @@ def workflow(e: Election) -> list[dict[str, Any]]:
     }  # fmt: skip
     labels = dict(ELECTION_STEPS)
     return [
-        {"code": code, "label": labels[code], "done": done[code]}
+        {"code": code, "label": step_label(code, labels[code]), "done": done[code]}
         for code in election_steps(is_delegation=e.kind == Election.Kind.DELEGATION)
     ]

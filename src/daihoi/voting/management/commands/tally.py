@@ -51,7 +51,7 @@ class Command(BaseCommand):
         members = documents.counting_members(election)
         return MinutesContext(
             organization=congress.organization.name,
-            congress=f"{congress.name}, {documents.congress_line(congress)}",
+            congress=documents.congress_title(congress),
             election=election.title,
             held_at=documents.at_time(election.closed_at) if election.closed_at else "",
             base_explanation=election.base_explanation,

@@ -31,7 +31,8 @@
     var resolveUrl = list.getAttribute("data-resolve");
     list.textContent = "";
     if (!state.mismatches.length) {
-      var p = text("p", state.agree ? list.getAttribute("data-agree") : list.getAttribute("data-empty"));
+      var waiting = state.compared === false;  // P18: each team sees only its own entries until both finished
+      var p = text("p", state.agree ? list.getAttribute("data-agree") : list.getAttribute(waiting ? "data-hidden" : "data-empty"));
       p.className = state.agree ? "ok" : "muted";
       if (state.agree) p.id = "agree";
       list.appendChild(p);

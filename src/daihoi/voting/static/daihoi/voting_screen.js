@@ -25,6 +25,7 @@
     notEnough: "Chưa đủ số trúng cử — còn trống",
     seats: "chỗ",
     votes: "phiếu",
+    vote: "phiếu",  // one vote (English: "1 vote", "2 votes")
     valid: "Phiếu hợp lệ",
     issued: "Phát ra",
     received: "Thu vào",
@@ -32,6 +33,26 @@
     round: "Lần",
     auditCode: "Mã nhật ký kiểm toán"
   }, window.DaihoiVotingLabels || {});
+
+  // Numbers the way the page's language writes them (web/numbers.py): Vietnamese "95,00", English "95.00".
+  // The core sends plain decimal strings ("95.00"); only the marks change here, never the figure.
+  function marks() {
+    var lang = (document.documentElement.getAttribute("lang") || "vi").slice(0, 2).toLowerCase();
+    return lang === "en" ? {decimal: ".", thousands: ","} : {decimal: ",", thousands: "."};
+  }
+  function num(value) {
+    if (value === null || value === undefined) return "";
+    var m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(value).trim());
+    if (!m) return String(value);
+    var k = marks();
+    return m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, k.thousands) + (m[3] ? k.decimal + m[3] : "");
+  }
+  // A text the core wrote (an outcome line): its percentages in the page's marks.
+  function figures(text) {
+    return String(text || "").replace(/(^|[^\d.,])(\d+\.\d+)(?=\s?%)/g, function (all, before, n) {
+      return before + num(n);
+    });
+  }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -74,13 +95,13 @@
       return el("tr", {}, [
         el("th", {text: r[1]}),
         el("td", {"class": "num", "data-field": r[0], text: String(m[r[0]])}),
-        el("td", {"class": "num", text: m[r[0] + "_percent"] + "% " + L.ofN})
+        el("td", {"class": "num", text: num(m[r[0] + "_percent"]) + "% " + L.ofN})
       ]);
     });
     node.appendChild(el("table", {"class": "voting-motion-result"}, rows));
     node.appendChild(el("p", {"class": "voting-verdict " + (m.is_passed ? "ok" : "bad"), "data-field": "verdict",
       text: (m.is_passed ? L.passed : L.failed)}));
-    node.appendChild(el("p", {"class": "voting-outcome muted", text: m.outcome}));
+    node.appendChild(el("p", {"class": "voting-outcome muted", text: figures(m.outcome)}));
   }
 
   function renderElection(e, node) {
@@ -150,7 +171,7 @@
         el("span", {"class": "voting-bar-track"}, [
           el("span", {"class": "voting-bar-fill", style: "width:" + Math.min(100, pct) + "%"})
         ]),
-        el("span", {"class": "voting-bar-figure num", text: c.votes + " " + L.votes + " · " + c.percent + "%"})
+        el("span", {"class": "voting-bar-figure num", text: c.votes + " " + (c.votes === 1 ? L.vote : L.votes) + " · " + num(c.percent) + "%"})
       ]));
     });
     node.appendChild(chart);
@@ -233,6 +254,7 @@
   document.addEventListener("daihoi:screen-rendered", flushFit);
 
   var RENDERERS = {motion: renderMotion, election: renderElection, result: renderResult};
+  window.DaihoiNumbers = {num: num, figures: figures};
 
   function render(state, root) {
     Object.keys(RENDERERS).forEach(function (name) {

@@ -9,6 +9,10 @@ connected to another.
 `--tls` serves HTTPS with a certificate made for the hall on first start (its SHA-256 fingerprint is
 printed for checking); `--tls-cert/--tls-key` use the organisers' own. Session and CSRF cookies are then
 sent over HTTPS only.
+
+Every request is logged on standard output, one line each (method, path, status, milliseconds); a failing
+request's traceback follows in full on standard error (Django's `django.request` logger). Card codes in
+paths are masked. `--no-request-log` or `DAIHOI_REQUEST_LOG=0` silences the lines.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -30,6 +35,33 @@ from django.utils.translation import gettext as _
 
 LISTEN_BACKLOG = 4096  # connections the kernel queues before the server accepts them (capped by somaxconn)
 SOCKET_OPEN_TIMEOUT = 30  # seconds a WebSocket may take to open (daphne's default handshake limit is 5)
+REQUEST_LOG_ENV = "DAIHOI_REQUEST_LOG"
+_CARD_PATH = re.compile(r"^/d/[^/?]+")
+
+
+def request_log_on() -> bool:
+    return os.environ.get(REQUEST_LOG_ENV, "1").strip().lower() not in ("0", "no", "off", "false")
+
+
+def request_line(details: dict[str, Any]) -> str:
+    """One line per request: "GET /c/dh/ 200 12 ms". No query string (it may carry a screen's token) and
+    no card code (a card's path is its sign-in)."""
+    path = str(details.get("path") or "").split("?", 1)[0]
+    path = _CARD_PATH.sub("/d/…", path)
+    ms = round(float(details.get("time_taken") or 0) * 1000)
+    return f"{details.get('method', '?')} {path} {details.get('status', '?')} {ms} ms"
+
+
+class RequestLog:
+    """daphne's action logger: a line for each HTTP request completed."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+
+    def __call__(self, protocol: str, action: str, details: dict[str, Any]) -> None:
+        if protocol == "http" and action == "complete":
+            self.out.write(request_line(details))
+            self.out.flush()
 
 
 class Command(BaseCommand):
@@ -53,6 +85,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--tls-cert", default="", help=_("Tệp chứng chỉ PEM cho HTTPS."))
         parser.add_argument("--tls-key", default="", help=_("Tệp khóa riêng PEM của chứng chỉ."))
+        parser.add_argument(
+            "--no-request-log",
+            action="store_true",
+            help=_("Không in một dòng cho mỗi yêu cầu (cũng tắt được bằng DAIHOI_REQUEST_LOG=0)."),
+        )
         parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)  # a child's socket
 
     def handle(
@@ -66,8 +103,11 @@ class Command(BaseCommand):
         tls: bool = False,
         tls_cert: str = "",
         tls_key: str = "",
+        no_request_log: bool = False,
         **options: Any,
     ) -> None:
+        if no_request_log:
+            os.environ[REQUEST_LOG_ENV] = "0"  # the child processes inherit it
         # daphne.server installs the asyncio Twisted reactor; it must come before anything imports twisted.
         from daphne.endpoints import build_endpoint_description_strings
         from daphne.server import Server
@@ -110,7 +150,7 @@ class Command(BaseCommand):
             application=application,
             endpoints=endpoints,
             signal_handlers=True,  # SIGINT and SIGTERM stop the reactor; open requests are closed
-            action_logger=None,
+            action_logger=RequestLog(self.stdout) if request_log_on() else None,
             verbosity=0 if quiet else 1,
             # a burst of sockets waits its turn instead of being dropped at daphne's 5 s handshake limit
             websocket_handshake_timeout=SOCKET_OPEN_TIMEOUT,
