@@ -205,17 +205,28 @@ def test_a_result_of_32_candidates_fits_the_projector_without_scrolling(
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
-def test_a_short_result_keeps_its_single_column_beside_the_attendance(
+def test_a_short_result_fills_the_screen_like_a_long_one(
     browser: Browser, server_url: str, width: int, height: int
 ):
     election = released_result(5, [50, 44, 40, 21, 12], seats=3)
     page = open_screen(browser, server_url, election, width, height)
     assert_fits(page, 5)
-    expect(page.locator("#screen")).to_have_attribute("data-voting-wide", "no")
+    expect(page.locator("#screen")).to_have_attribute("data-voting-wide", "yes")  # the whole body
     on_screen = page.locator("[data-voting-section='result']")
     expect(on_screen).to_have_attribute("data-columns", "1")
-    expect(on_screen).to_have_attribute("data-fit", "1.000")  # nothing shrunk: as before
-    expect(page.locator(".scr-attendance")).to_be_visible()
+    expect(on_screen).not_to_have_attribute("data-fit", "")
+    assert float(on_screen.get_attribute("data-fit") or 0) > 1.05  # the type grew to fill the screen
+    body = page.locator(".scr-body").bounding_box()
+    result = on_screen.bounding_box()
+    assert result["width"] > 0.85 * body["width"]  # not a corner: the result spans the screen
+    expect(page.locator(".scr-attendance")).to_be_hidden()
+    title = page.locator(".scr-name")
+    head = page.locator(".scr-head").bounding_box()
+    box = title.bounding_box()
+    assert box["y"] >= head["y"] and box["y"] + box["height"] <= head["y"] + head["height"]
+    if width == 1920 and os.environ.get("DAIHOI_SCREENSHOTS") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "result-screen.png"))
     expect(on_screen.locator(".voting-bar.elected")).to_have_count(3)
     page.context.close()
 

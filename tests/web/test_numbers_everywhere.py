@@ -75,7 +75,7 @@ const lang = process.argv[3];
 global.window = {addEventListener() {}};
 global.document = {
   readyState: "complete", documentElement: {getAttribute: () => lang},
-  addEventListener() {}, getElementById() { return null; },
+  addEventListener() {}, getElementById() { return null; }, querySelector() { return null; },
 };
 eval(fs.readFileSync(process.argv[2], "utf8"));
 const n = window.DaihoiNumbers;

@@ -124,6 +124,7 @@
   var WIDE_FROM = 12;
   var ROWS_PER_COLUMN = 14;
   var MIN_FIT = 0.45;
+  var MAX_FIT = 2.2;  // a short list grows to fill the screen, as the 32-name layout does
 
   function columnsFor(n) {
     if (n < WIDE_FROM) return 1;
@@ -156,7 +157,7 @@
     var candidates = r.candidates || [];
     var columns = columnsFor(candidates.length);
     node.setAttribute("data-columns", String(columns));
-    if (box) box.setAttribute("data-wide", columns > 1 ? "yes" : "no");
+    if (box) box.setAttribute("data-wide", "yes");  // the result takes the whole body, whatever its length
     node.appendChild(el("h2", {text: r.title}));
     var b = r.ballots || {};
     node.appendChild(el("p", {"class": "muted voting-ballots", text: "N = " + r.base + " · " + L.issued + " " + b.issued +
@@ -221,18 +222,21 @@
       node.removeAttribute("data-fit-size");
       return;
     }
-    var fit = 1;
+    // Bisect the scale: the largest type at which the panel holds everything (a long list shrinks, a
+    // short one grows up to MAX_FIT).
+    var most = node.getAttribute("data-columns") === "1" ? MAX_FIT : 1;
+    node.style.setProperty("--fit", String(most));
+    var fit = most;
     if (overflows(box, node)) {
-      // Bisect the scale: the largest type at which the panel holds everything.
-      var lo = MIN_FIT, hi = 1;
-      for (var i = 0; i < 9; i++) {
+      var lo = MIN_FIT, hi = most;
+      for (var i = 0; i < 10; i++) {
         var mid = (lo + hi) / 2;
         node.style.setProperty("--fit", String(mid));
         if (overflows(box, node)) hi = mid; else lo = mid;
       }
       fit = lo;
-      node.style.setProperty("--fit", String(fit));
     }
+    node.style.setProperty("--fit", String(fit));
     node.setAttribute("data-fit", fit.toFixed(3));
     node.setAttribute("data-fit-size", window.innerWidth + "x" + window.innerHeight);  // fitted for this window
   }
@@ -314,7 +318,26 @@
     });
   }
 
+  // The projector's title on one line: its type shrinks until the name fits beside the clock (down to
+  // 55%; a longer name then takes two lines at that size), so it never wraps into the top edge.
+  function fitTitle() {
+    var title = document.querySelector(".scr-name");
+    if (!title) return;
+    title.style.removeProperty("font-size");
+    title.classList.add("scr-name-one-line");
+    var full = parseFloat(window.getComputedStyle(title).fontSize) || 0;
+    var size = full;
+    while (title.scrollWidth > title.clientWidth + 1 && size > full * 0.55) {
+      size = size * 0.95;
+      title.style.fontSize = size + "px";
+    }
+    if (title.scrollWidth > title.clientWidth + 1) title.classList.remove("scr-name-one-line");
+    title.setAttribute("data-fit", (full ? size / full : 1).toFixed(3));
+  }
+
   function mount() {
+    fitTitle();
+    window.addEventListener("resize", fitTitle);
     var root = document.getElementById("voting-screen");
     if (!root) return;
     readLabels(root);
