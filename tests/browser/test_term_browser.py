@@ -62,7 +62,7 @@ def test_adoption_by_phones_freezes_the_resolution_and_a_year_moves_the_dashboar
         phone.context.close()
     expect(chair.locator("[data-field=voted]")).to_have_text("3/3")
     chair.check("#confirm-close")
-    chair.click("button:has-text(\'Kết thúc biểu quyết\')")
+    chair.click("button:has-text('Kết thúc biểu quyết')")
     expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
 
     secretary = browser.new_context().new_page()

@@ -60,7 +60,7 @@ def decide_by_hands(chair: Page, election_url: str, kind: str, yes: int) -> None
     chair.fill("#count-no", "0")
     chair.fill("#count-abstain", "0")
     chair.check("#confirm-close")
-    chair.click("button:has-text(\'Kết thúc biểu quyết\')")
+    chair.click("button:has-text('Kết thúc biểu quyết')")
     expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
     chair.goto(election_url)
 
@@ -171,7 +171,7 @@ def test_the_seeds_election_end_to_end(server_url: str, browser: Browser, tmp_pa
     )
     chair.reload()
     chair.check("#confirm-close")
-    chair.click("button:has-text(\'Kết thúc bỏ phiếu\')")
+    chair.click("button:has-text('Kết thúc bỏ phiếu')")
     expect(chair.locator("[data-field=status]")).to_have_text("Đã đóng, đang kiểm phiếu")
 
     # Two clerks enter the 10 paper ballots of one batch independently (P18).

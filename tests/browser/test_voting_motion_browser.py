@@ -82,7 +82,7 @@ def test_delegates_answer_on_phones_and_the_screen_shows_the_count_then_the_resu
     expect(chair.locator("[data-field=voted]")).to_have_text("2/3")
 
     chair.check("#confirm-close")
-    chair.click("button:has-text(\'Kết thúc biểu quyết\')")
+    chair.click("button:has-text('Kết thúc biểu quyết')")
     expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
     expect(motion_on_screen.locator("[data-field=verdict]")).to_have_text("Thông qua")
     expect(motion_on_screen.locator("[data-field=yes]")).to_have_text("2")

@@ -33,7 +33,10 @@ def socket(slug: str, query: str) -> WebsocketCommunicator:
 def test_a_live_token_names_its_congress_and_roles_and_is_refused_elsewhere_or_altered():
     congress, other = make_congress(delegates=1), make_congress(delegates=1)
     token = live_token(congress, Actor(roles=frozenset({Role.DELEGATE})))
-    assert actor_for_live_token(token, congress.slug) == (congress.pk, Actor(roles=frozenset({Role.DELEGATE})))
+    assert actor_for_live_token(token, congress.slug) == (
+        congress.pk,
+        Actor(roles=frozenset({Role.DELEGATE})),
+    )
     assert actor_for_live_token(token, other.slug) is None
     assert actor_for_live_token(token[:-1] + ("A" if token[-1] != "A" else "B"), congress.slug) is None
     assert actor_for_live_token("", congress.slug) is None
@@ -114,7 +117,9 @@ def test_one_relay_per_congress_writes_each_push_to_every_socket_and_leaves_with
         firsts = [await each.receive_json_from(timeout=10) for each in sockets]
         members = len(layer.groups.get(live.group_name(congress.pk), {}))
         d = await database_sync_to_async(congress.delegates.get)(number=1)
-        await database_sync_to_async(checkin.check_in)(congress, d.code, nonce="fanout-nonce-01", actor=SYSTEM)
+        await database_sync_to_async(checkin.check_in)(
+            congress, d.code, nonce="fanout-nonce-01", actor=SYSTEM
+        )
         pushed = [await each.receive_json_from(timeout=10) for each in sockets]
         for each in sockets:
             await each.disconnect()
@@ -138,7 +143,9 @@ def test_a_socket_that_connects_after_a_push_gets_the_pushed_state():
         assert (await first.connect())[0]
         await first.receive_json_from(timeout=10)
         d = await database_sync_to_async(congress.delegates.get)(number=2)
-        await database_sync_to_async(checkin.check_in)(congress, d.code, nonce="fanout-nonce-02", actor=SYSTEM)
+        await database_sync_to_async(checkin.check_in)(
+            congress, d.code, nonce="fanout-nonce-02", actor=SYSTEM
+        )
         pushed = await first.receive_json_from(timeout=10)
         later = socket(congress.slug, f"?t={token}")
         assert (await later.connect())[0]

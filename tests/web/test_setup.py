@@ -281,7 +281,9 @@ def test_only_the_organizer_may_use_the_setup_page():
     congress = preparing()
     chair = login_as(Client(), congress, Role.PRESIDIUM)
     assert chair.get(reverse("setup", args=[congress.slug])).status_code == 403
-    response = chair.post(reverse("setup", args=[congress.slug]), {"state": Congress.State.IN_SESSION, "confirm": "1"})
+    response = chair.post(
+        reverse("setup", args=[congress.slug]), {"state": Congress.State.IN_SESSION, "confirm": "1"}
+    )
     assert response.status_code == 403
     congress.refresh_from_db()
     assert congress.state == Congress.State.PREPARATION

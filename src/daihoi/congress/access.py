@@ -248,7 +248,9 @@ def _wants_json(request: HttpRequest) -> bool:
 def deny(request: HttpRequest, code: str, message: str, status: int = 403) -> HttpResponse:
     if _wants_json(request) or request.headers.get("X-Requested-With") == "fetch":
         return JsonResponse({"error": {"code": code, "message": message}}, status=status)
-    return render(request, "congress/denied.html", {"code": code, "message": message, "status": status}, status=status)
+    return render(
+        request, "congress/denied.html", {"code": code, "message": message, "status": status}, status=status
+    )
 
 
 def congress_view(
