@@ -72,6 +72,9 @@ def enter_batch(clerk: Page, team: int) -> None:
         clerk.fill("#keys", keys)
         clerk.press("#keys", "Enter")
     expect(clerk.locator("#ballot-number")).to_have_value(str(len(PAPER) + 1))
+    # P18: the team says it has finished; only when both have are the entries compared.
+    clerk.locator("#finish").click()
+    expect(clerk.locator("#team-finished")).to_be_visible()
 
 
 def off_the_browser_thread(fn: Callable[[], T]) -> T:
@@ -183,6 +186,7 @@ def test_the_seeds_election_end_to_end(server_url: str, browser: Browser, tmp_pa
     clerk.goto(batch_url)
     enter_batch(head, 1)
     enter_batch(clerk, 2)
+    head.reload()
     expect(head.locator("#agree")).to_be_visible()
     head.click("#finalize")
     head.goto(server_url + reverse("count_page", args=[slug, committee.pk]))
