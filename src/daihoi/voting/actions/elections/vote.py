@@ -23,6 +23,7 @@ from daihoi.voting.actions.elections.setup import (
     _require,
     election_facts,
 )
+from daihoi.voting.actions import evote
 from daihoi.voting.actions.motions import congress_base, present_voters
 from daihoi.voting.models import Candidate, CountingMember, Election
 
@@ -51,6 +52,8 @@ def open_election(election: Election, *, actor: Actor) -> Election:
             raise ActionError("counting_head_missing", _("Ban Kiểm phiếu chưa có trưởng ban."))
         _check_committee_members(e, [m.delegate for m in members])
         _check_casting(congress, e.allows_paper, e.allows_electronic)
+        if evote.needs_key(e):  # issue 10: no electronic secret ballot before the committee's key exists
+            evote.require_key(e)
         base = congress_base(congress)
         before = election_facts(e)
         e.base, e.base_explanation = base.value, base.explain()
