@@ -11,6 +11,7 @@ from daihoi.voting.actions import counting, paper
 from daihoi.voting.models import PaperBallot, PaperBatch
 from tests.factories import make_congress
 from tests.rules.ballot_factory import valid_rows
+from tests.voting.evote_helpers import decrypt_totals
 from tests.voting.test_count_support import CLERK, HEAD, cast_electronic, listed_codes, make_election
 
 pytestmark = pytest.mark.django_db
@@ -148,8 +149,12 @@ def test_the_running_tally_never_shows_electronic_ballots_while_the_vote_is_open
     assert all(c["votes"] == 0 for c in figures["candidates"])
     election.status = "closed"
     election.save()
+    figures = counting.running_tally(election)  # closed, not yet decrypted: counted, never read
+    assert figures["electronic"] == 1 and not figures["includes_electronic"]
+    assert all(c["votes"] == 0 for c in figures["candidates"])
+    decrypt_totals(election, (1, 3))  # two of the three members, from their devices
     figures = counting.running_tally(election)
-    assert figures["electronic"] == 1
+    assert figures["electronic"] == 1 and figures["includes_electronic"]
     assert [c["votes"] for c in figures["candidates"]] == [1, 1, 0]
 
 

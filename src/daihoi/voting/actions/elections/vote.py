@@ -13,6 +13,7 @@ from daihoi.congress.access import Actor
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
 from daihoi.rules.procedure import ELECTION_STEPS, election_steps
+from daihoi.voting.actions import evote
 from daihoi.voting.actions.elections.committee import _check_committee_members
 from daihoi.voting.actions.elections.setup import (
     PENDING,
@@ -23,7 +24,6 @@ from daihoi.voting.actions.elections.setup import (
     _require,
     election_facts,
 )
-from daihoi.voting.actions import evote
 from daihoi.voting.actions.motions import congress_base, present_voters
 from daihoi.voting.models import Candidate, CountingMember, Election
 
