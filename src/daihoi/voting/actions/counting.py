@@ -119,7 +119,9 @@ def gather(election: Election) -> Gathered:
     listed = ballot_list(election)
     ce = core_election(election, listed)
     paper = paper_ballots(election, listed)
-    electronic = ElectronicBallot.objects.filter(election=election).count()
+    # While the vote is open not even the number of e-ballots is part of a count.
+    closed = election.status in (Election.Status.CLOSED, Election.Status.CERTIFIED)
+    electronic = ElectronicBallot.objects.filter(election=election).count() if closed else 0
     return Gathered(ce, paper, len(paper), electronic, election.ballots_issued, election.present_at_vote)
 
 

@@ -412,6 +412,7 @@ def prepare_totals(election: Election) -> KeyCeremony:
             obj=e,
             after={"accepted": accepted, "bad_proof": rejected},
         )
+        live.publish(e.congress)
     return c
 
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from daihoi.congress.access import Role, congress_view
 from daihoi.congress.errors import ActionError
@@ -81,6 +81,7 @@ def _ballot_context(request: HttpRequest, election: Election, **extra: Any) -> d
 
 
 @never_cache
+@require_GET
 @congress_view(Role.DELEGATE, states=IN_SESSION)
 def ballot(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
     """The ballot on the phone. The marks are encrypted by the page's script (ballot_crypto.js): there is
