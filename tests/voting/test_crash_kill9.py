@@ -42,7 +42,7 @@ VOTERS = 600
 CLIENTS = 8
 KILL_AT = (150, 300, 450)  # acknowledged ballots at which the server is killed
 CSRF = "k" * 32  # a CSRF secret the client sets itself: cookie and header must match
-DEADLINE_S = 90
+DEADLINE_S = 240  # a bound, not a measure: the machine may be shared (2 cores, 8 sessions)
 
 
 def free_port() -> int:
