@@ -39,6 +39,11 @@ function showBackup(s, share) {
     qr.addData(text);
     qr.make();
     $("backup-qr").innerHTML = qr.createSvgTag(4);
+    const svg = $("backup-qr").querySelector("svg");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", text);
+    svg.style.maxWidth = "100%";
+    svg.style.height = "auto";
   }
   $("key-backup").hidden = false;
 }
