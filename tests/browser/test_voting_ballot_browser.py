@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from daihoi.congress.models import Delegate
 from daihoi.voting.models import Election, ElectionParticipation, ElectronicBallot
-from tests.voting.evote_helpers import decrypt_totals
 from tests.browser.conftest import box_of
+from tests.voting.evote_helpers import decrypt_totals
 from tests.voting.test_ballot_cast import open_election
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"

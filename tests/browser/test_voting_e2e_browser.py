@@ -182,7 +182,9 @@ def test_the_seeds_election_end_to_end(server_url: str, browser: Browser, tmp_pa
         expect(phone.locator("#ballot-counter")).to_have_text("Giữ 15/15")
         phone.click("#ballot-review")
         phone.click("#ballot-cast")
-        expect(phone.locator("#ballot-ack")).to_be_visible(timeout=30_000)  # after the encryption and the cast
+        expect(phone.locator("#ballot-ack")).to_be_visible(
+            timeout=30_000
+        )  # after the encryption and the cast
         expect(phone.locator("#tracker-code")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
         phone.context.close()
     voted = off_the_browser_thread(lambda: committee.participations.count())
