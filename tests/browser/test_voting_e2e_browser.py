@@ -9,7 +9,10 @@ downloaded as PDF, rendered to PNG and checked for the elected names.
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,10 +28,10 @@ from daihoi.congress.access import SYSTEM, Role
 from daihoi.congress.actions.checkin import check_in_delegate
 from daihoi.congress.demo import DEMO_PASSWORD, load_demo
 from daihoi.congress.models import Congress, Delegate
-from daihoi.voting.actions.ballots import cast_electronic_ballot
 from daihoi.voting.demo import load_demo_elections
 from daihoi.voting.models import Candidate, Election
 from tests.factories import PASSWORD, make_staff
+from tests.voting.evote_helpers import phone_cast
 
 T = TypeVar("T")
 PHONE = {
@@ -102,12 +105,13 @@ def seed() -> tuple[Congress, Election]:
 
 
 def cast_by_action(committee: Election, codes: list[str]) -> None:
-    """152 ballots through the ballot action: most strike c16 and c17; every fifth strikes one of the 15."""
+    """152 ballots encrypted as the phones do, through the ballot action: most strike c16 and c17; every
+    fifth strikes one of the 15."""
     delegates = Delegate.objects.filter(congress_id=committee.congress_id, number__lte=152).order_by("number")
     for k, d in enumerate(delegates):
         struck = {"c16", "c17"} if k % 5 else {f"c{k // 5 % 15 + 1:02d}", "c17"}
         kept = [c for c in codes if c not in struck]
-        cast_electronic_ballot(committee, d, kept, nonce=f"e2e-ballot-{d.pk:010d}")
+        phone_cast(committee, d, kept, nonce=f"e2e-ballot-{d.pk:010d}")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -130,7 +134,7 @@ def test_the_seeds_election_end_to_end(server_url: str, browser: Browser, tmp_pa
     expect(chair.locator("[data-field=seats]")).to_have_text("15")
     expect(chair.locator("#surplus")).to_contain_text("17 người cho 15 chỗ: dư 2")
     on_list = set(committee.candidates.values_list("delegate_id", flat=True))
-    counting = list(congress.delegates.exclude(pk__in=on_list).order_by("-number")[:5])
+    counting = list(congress.delegates.exclude(pk__in=on_list).order_by("-number")[:3])
     chair.fill("#cc-members", ", ".join(str(d.number) for d in counting))
     chair.fill("#cc-head", str(counting[0].number))
     chair.click("#counting-committee button[type=submit]")
@@ -141,6 +145,22 @@ def test_the_seeds_election_end_to_end(server_url: str, browser: Browser, tmp_pa
     chair.click("text=Đưa danh sách ra biểu quyết")
     decide_by_hands(chair, election_url, "candidate_list", 165)
     expect(chair.locator("[data-field=status]")).to_have_text("Đã thông qua danh sách")
+    # The key ceremony (issue 10): the chair starts it; each of the three members' phones makes its share.
+    key_url = server_url + reverse("election_key", args=[slug, committee.pk])
+    chair.goto(key_url)
+    chair.click("text=Bắt đầu tạo khóa")
+    members = []
+    for d in counting:
+        member = browser.new_context(**PHONE).new_page()
+        member.goto(server_url + reverse("delegate_card", args=[d.code]))
+        member.goto(server_url + reverse("member_key", args=[slug, committee.pk]))
+        members.append(member)
+    for member in members:
+        expect(member.locator("#backup-text")).to_contain_text("daihoi-share-v1:", timeout=60_000)
+        expect(member.locator("#backup-qr svg")).to_have_count(1)
+    chair.goto(key_url)
+    expect(chair.locator("[data-code=key_ready]")).to_be_visible()
+    chair.goto(election_url)
     chair.click("text=Bắt đầu bỏ phiếu")
     expect(chair.locator("[data-field=status]")).to_have_text("Đang bỏ phiếu")
 
@@ -166,8 +186,13 @@ def test_the_seeds_election_end_to_end(server_url: str, browser: Browser, tmp_pa
         expect(phone.locator("#ballot-counter")).to_have_text("Giữ 15/15")
         phone.click("#ballot-review")
         phone.click("#ballot-cast")
-        expect(phone.locator("#ack-title")).to_contain_text("đã được ghi nhận")
+        expect(phone.locator("#ballot-ack")).to_be_visible(
+            timeout=30_000
+        )  # after the encryption and the cast
+        expect(phone.locator("#tracker-code")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
         phone.context.close()
+    voted = off_the_browser_thread(lambda: committee.participations.count())
+    assert voted == 155, voted
     # Generous: on a loaded 2-core machine the last merged push can take a few seconds to be built.
     expect(on_screen.locator('[data-voting-section="election"] .voting-progress')).to_have_text(
         "155/165 đã bỏ phiếu điện tử", timeout=20_000
@@ -177,8 +202,20 @@ def test_the_seeds_election_end_to_end(server_url: str, browser: Browser, tmp_pa
     chair.click("button:has-text('Kết thúc bỏ phiếu')")
     expect(chair.locator("[data-field=status]")).to_have_text("Đã đóng, đang kiểm phiếu")
 
-    # Two clerks enter the 10 paper ballots of one batch independently (P18).
+    # The totals are added up; two of the three members decrypt them, each on their own phone.
     head = staff_page(browser, server_url, "kiemphieu", DEMO_PASSWORD)
+    head.goto(server_url + reverse("election_key", args=[slug, committee.pk]))
+    head.click("text=Kiểm tra chứng minh và cộng các phiếu mã hóa")
+    for member in members[:2]:
+        member.reload()
+        expect(member.locator("#decrypt-button")).to_be_visible(timeout=30_000)
+        member.focus("#decrypt-button")  # the keyboard alone
+        member.keyboard.press("Enter")
+        expect(member.locator("#key-status")).to_contain_text("Cảm ơn", timeout=30_000)
+    head.goto(server_url + reverse("election_key", args=[slug, committee.pk]))
+    expect(head.locator("[data-code=decrypted]")).to_be_visible()
+
+    # Two clerks enter the 10 paper ballots of one batch independently (P18).
     head.goto(server_url + reverse("paper_batches", args=[slug, committee.pk]))
     head.click("text=Mở lô phiếu mới")
     batch_url = head.url
@@ -231,3 +268,19 @@ def test_the_seeds_election_end_to_end(server_url: str, browser: Browser, tmp_pa
     for name in elected:
         assert name in flat, name
     assert "điện tử" in flat  # P20: the minutes say electronic casting was used
+
+    # The published record: `daihoi verify` accepts it, and rejects it after one byte of one ballot changes.
+    with head.expect_download() as download:
+        head.goto(server_url + reverse("election_receipts", args=[slug, committee.pk]))
+        head.click("text=Tải hồ sơ cuộc bầu cử")
+    record_path = tmp_path / "record.json"
+    download.value.save_as(record_path)
+    verify = [sys.executable, "-m", "daihoi.cli", "verify", str(record_path)]
+    ok = subprocess.run(verify, capture_output=True, text=True)
+    assert ok.returncode == 0 and "OK" in ok.stdout, ok.stdout + ok.stderr
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    b = record["ballots"][0]["ballot"]["marks"][0]["b"]
+    record["ballots"][0]["ballot"]["marks"][0]["b"] = b[:-1] + ("0" if b[-1] != "0" else "1")
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    bad = subprocess.run(verify, capture_output=True, text=True)
+    assert bad.returncode == 2 and "FAILED" in bad.stdout + bad.stderr

@@ -7,6 +7,7 @@ from django.utils import timezone
 from daihoi.congress.models import Congress, Delegate
 from daihoi.voting.models import Candidate, Election
 from tests.factories import make_congress, person_name
+from tests.voting.evote_helpers import run_key_ceremony
 
 
 def nonce(n: int, salt: str = "n") -> str:
@@ -57,4 +58,5 @@ def open_election(
         )
         for i in range(candidates)
     )
+    run_key_ceremony(election)  # the counting committee's key (issue 10), before any ballot
     return election

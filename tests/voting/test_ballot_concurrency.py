@@ -17,6 +17,7 @@ from daihoi.voting.actions import ballots
 from daihoi.voting.actions.elections import close_election
 from daihoi.voting.models import Election, ElectionParticipation, ElectronicBallot
 from tests.support.ballots import nonce, open_election
+from tests.voting.evote_helpers import encrypt_on_phone
 
 ROUNDS = 8
 CHAIR = Actor(roles=frozenset({Role.PRESIDIUM}))
@@ -45,22 +46,30 @@ def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
     return results
 
 
+_SEALED: dict[tuple[int, str], tuple[dict, str]] = {}
+
+
 def cast(election: Election, number: int, kept: list[str], key: str) -> Callable[[], Any]:
+    """A phone's cast: encrypted before the race; a double tap resends the same ciphertext."""
+    if (election.pk, key) not in _SEALED:
+        _SEALED[(election.pk, key)] = encrypt_on_phone(election, kept)
+    data, credential = _SEALED[(election.pk, key)]
+
     def call() -> Any:
         voter = Delegate.objects.get(congress_id=election.congress_id, number=number)
-        return ballots.cast_electronic_ballot(election, voter, kept, nonce=key)
+        return ballots.cast_electronic_ballot(election, voter, data, credential=credential, nonce=key)
 
     return call
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_double_tap_with_the_same_nonce_counts_once():
-    election = open_election(delegates=ROUNDS, verifiable=True)
+    election = open_election(delegates=ROUNDS)
     for n in range(1, ROUNDS + 1):
         results = at_once([cast(election, n, ["c01"], nonce(n)), cast(election, n, ["c01"], nonce(n))])
         assert all(isinstance(r, ballots.CastResult) for r in results), results
         assert sorted(r.is_repeat for r in results) == [False, True]
-        assert results[0].receipt == results[1].receipt
+        assert results[0].tracker == results[1].tracker
     assert ElectionParticipation.objects.filter(election=election).count() == ROUNDS
     assert ElectronicBallot.objects.filter(election=election).count() == ROUNDS
 

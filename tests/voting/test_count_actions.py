@@ -20,6 +20,7 @@ from tests.support.counting import (
     tied_at_the_cut_off,
     worked_example,
 )
+from tests.voting.evote_helpers import decrypt_totals
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +134,12 @@ def test_the_running_tally_never_shows_electronic_ballots_while_the_vote_is_open
     assert all(c["votes"] == 0 for c in figures["candidates"])
     election.status = "closed"
     election.save()
+    figures = counting.running_tally(election)  # closed, not yet decrypted: counted, never read
+    assert figures["electronic"] == 1 and not figures["includes_electronic"]
+    assert all(c["votes"] == 0 for c in figures["candidates"])
+    decrypt_totals(election, (1, 3))  # two of the three members, from their devices
     figures = counting.running_tally(election)
-    assert figures["electronic"] == 1
+    assert figures["electronic"] == 1 and figures["includes_electronic"]
     assert [c["votes"] for c in figures["candidates"]] == [1, 1, 0]
 
 

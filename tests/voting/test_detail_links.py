@@ -40,16 +40,16 @@ DOCUMENTS = {"minutes_pdf", "minutes_docx", "announcement_pdf", "announcement_do
 # The election page itself is for the presidium, the organizer, the secretariat and the counting committee.
 ELECTION_EXPECTED: dict[str, dict[str, set[str]]] = {
     "preparing": {
-        "organizer": {"election_verification"},
-        "presidium": set(),
+        "organizer": {"election_key"},
+        "presidium": {"election_key"},
         "secretariat": set(),
-        "counting": set(),
+        "counting": {"election_key"},
     },
     "list_approved": {
-        "organizer": PRINT | {"election_verification"},
-        "presidium": set(),
+        "organizer": PRINT | {"election_key"},
+        "presidium": {"election_key"},
         "secretariat": set(),
-        "counting": PRINT,
+        "counting": PRINT | {"election_key"},
     },
     "open": {
         "organizer": PRINT,
@@ -58,10 +58,10 @@ ELECTION_EXPECTED: dict[str, dict[str, set[str]]] = {
         "counting": PRINT | {"election_not_voted"},
     },
     "closed": {
-        "organizer": {"paper_batches"},
-        "presidium": {"election_not_voted"},
+        "organizer": {"paper_batches", "election_key"},
+        "presidium": {"election_not_voted", "election_key"},
         "secretariat": set(),
-        "counting": {"election_not_voted", "paper_batches", "count_page"},
+        "counting": {"election_not_voted", "paper_batches", "count_page", "election_key"},
     },
     "certified": {
         "organizer": DOCUMENTS | {"paper_batches", "election_receipts"},

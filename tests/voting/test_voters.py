@@ -15,6 +15,7 @@ from daihoi.voting.actions import motions as mo
 from daihoi.voting.actions.voters import replace_absent_official
 from daihoi.voting.models import Candidate, Election, Motion
 from tests.factories import make_congress
+from tests.voting.evote_helpers import phone_cast, run_key_ceremony
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,7 @@ def open_election(congress: Congress) -> Election:
         Candidate.objects.create(
             election=e, code=f"c{i:02d}", full_name=name, status=Candidate.Status.ON_LIST, ballot_position=i
         )
+    run_key_ceremony(e)
     return e
 
 
@@ -58,7 +60,7 @@ def test_an_alternate_replacing_an_absent_official_votes_in_elections_and_motion
     )
 
     with pytest.raises(ActionError) as refused:
-        ballots.cast_electronic_ballot(e, alternate, ["c01"], nonce="alternate-before-0001")
+        phone_cast(e, alternate, ["c01"], nonce="alternate-before-0001")
     assert refused.value.code == "may_not_vote"
     assert alternate.pk not in {d.pk for d in ballots.not_voted(e)}
     assert mo.present_voters(congress) == attendance(congress).present == 4
@@ -72,7 +74,7 @@ def test_an_alternate_replacing_an_absent_official_votes_in_elections_and_motion
     assert mo.present_voters(congress) == attendance(congress).present == 5
     assert attendance(congress).base.value == 5
 
-    assert not ballots.cast_electronic_ballot(e, alternate, ["c01"], nonce="alternate-after-00001").is_repeat
+    assert not phone_cast(e, alternate, ["c01"], nonce="alternate-after-00001").is_repeat
     assert alternate.pk not in {d.pk for d in ballots.not_voted(e)}
     assert mo.cast_motion_vote(motion, actor=as_delegate(alternate), choice="yes", nonce="alt-motion") is True
     for d in congress.delegates.filter(standing=S.OFFICIAL, attendance=A.PRESENT):
@@ -151,5 +153,5 @@ def test_at_a_congress_of_all_members_only_full_members_vote():
     e = open_election(Congress.objects.get(pk=congress.pk))
     assert {d.number for d in ballots.not_voted(e)} == {1, 2}
     with pytest.raises(ActionError) as refused:
-        ballots.cast_electronic_ballot(e, probationary, ["c01"], nonce="probationary-00000001")
+        phone_cast(e, probationary, ["c01"], nonce="probationary-00000001")
     assert refused.value.code == "may_not_vote" and "dự bị" in refused.value.message

@@ -18,6 +18,8 @@ REASON_LABELS: Mapping[str, str] = {
     "added_name": "ghi thêm tên, hoặc để lại tên người đã được rút",
     "signed_or_marked": "có ký tên hoặc đánh dấu riêng",
     "torn": "phiếu bị rách",
+    "bad_proof": "phiếu điện tử có chứng minh mật mã sai",
+    "spoiled": "phiếu điện tử do đại biểu tự hủy",
 }
 
 RESULT_LABELS: Mapping[str, str] = {

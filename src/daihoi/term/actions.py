@@ -115,7 +115,11 @@ def target_facts(t: Target) -> dict[str, Any]:
 
 def _lock(congress: Congress) -> Resolution:
     resolution, _created = Resolution.objects.get_or_create(congress=congress)
-    return Resolution.objects.select_for_update(of=("self",)).select_related("motion", "congress").get(pk=resolution.pk)
+    return (
+        Resolution.objects.select_for_update(of=("self",))
+        .select_related("motion", "congress")
+        .get(pk=resolution.pk)
+    )
 
 
 def _require_editable(resolution: Resolution) -> None:

@@ -4,8 +4,9 @@ Secrecy of the electronic ballot is a property of this schema, kept by these rul
 - "who has voted" (`ElectionParticipation`) and "what was voted" (`ElectronicBallot`) are separate
   tables with no key, column, timestamp or sequence in common;
 - both use random primary keys (`random_id`), so neither the id nor the row order (SQLite's rowid is
-  the integer primary key) follows the order of casting; at certification both tables are rewritten
-  in id order (`secrecy.reshuffle`), which also renews PostgreSQL's physical order and row versions;
+  the integer primary key) follows the order of casting;
+- above all, the ballot row holds only ciphertexts (`ElectronicBallot`, issue 10): whoever pairs the
+  two rows (by page order, WAL frames, `xmin` or `ctid`) pairs a voter with a ciphertext, nothing more;
 - the client nonce that makes a retry count once lives only on the participation row;
 - the audit log records that a delegate voted, never the ballot or its id.
 """
@@ -288,16 +289,84 @@ class ElectionParticipation(models.Model):
 
 
 class ElectronicBallot(models.Model):
-    """One cast electronic ballot: the marks only. `receipt` exists only in verification mode."""
+    """One cast electronic ballot: ciphertexts and proofs only (issue 10, docs/crypto.md).
+
+    The phone encrypts every mark under the election's public key, whose private half no machine
+    holds; this row never holds a mark, a candidate code or a count. `credential` is a random string
+    the phone draws for this ballot (the proofs are bound to it); `verdict` is set by the proof check,
+    which may run after the acknowledgement but always before the count."""
+
+    class Verdict(models.TextChoices):
+        PENDING = "pending", _("Chưa kiểm tra")
+        ACCEPTED = "accepted", _("Hợp lệ (chứng minh đúng)")
+        BAD_PROOF = "bad_proof", _("Chứng minh sai: phiếu không hợp lệ")
 
     id = RandomKeyField()
     election = models.ForeignKey(Election, related_name="electronic_ballots", on_delete=models.CASCADE)
-    # {"c01": 1, "c02": 0, ...} in the form of tally-format.md's ballot columns.
-    marks = models.JSONField()
-    receipt = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    credential = models.CharField(max_length=64)
+    # The ballot JSON as the phone sent it (`EncryptedBallot.to_json`): ciphertexts and proofs.
+    ciphertext = models.JSONField()
+    tracker = models.CharField(max_length=64, blank=True)
+    verdict = models.CharField(max_length=12, choices=Verdict.choices, default=Verdict.PENDING)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "credential"], name="electronic_ballot_credential")
+        ]
 
     def __str__(self) -> str:
         return f"e-ballot {self.id}"
+
+
+class KeyCeremony(models.Model):
+    """The counting committee's distributed key generation for one election (Pedersen DKG, t of n).
+
+    The server relays and checks: members' transport keys, dealings (commitments, a proof, shares
+    sealed to each member) and each member's public share with its proof. It never sees a share."""
+
+    class Status(models.TextChoices):
+        TRANSPORT = "transport", _("Các thành viên tạo khóa vận chuyển")
+        DEALING = "dealing", _("Các thành viên chia phần khóa")
+        OPENING = "opening", _("Các thành viên nhận phần khóa")
+        DONE = "done", _("Đã có khóa công khai")
+
+    election = models.OneToOneField(Election, related_name="key_ceremony", on_delete=models.CASCADE)
+    threshold = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.TRANSPORT)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    public_key = models.CharField(max_length=64, blank=True)
+    # At the count: the homomorphic totals (label, a, b), and how many ballots were accepted/rejected.
+    totals = models.JSONField(null=True, blank=True)
+    accepted = models.PositiveIntegerField(null=True, blank=True)
+    rejected = models.PositiveIntegerField(null=True, blank=True)
+    # The decrypted counts, in the order of the totals' labels, once t members have decrypted.
+    counts = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"key ceremony {self.election_id} ({self.status})"
+
+
+class KeyHolder(models.Model):
+    """A counting-committee member's public part of the ceremony and of the decryption."""
+
+    ceremony = models.ForeignKey(KeyCeremony, related_name="holders", on_delete=models.CASCADE)
+    index = models.PositiveSmallIntegerField()
+    delegate = models.ForeignKey(Delegate, related_name="key_holdings", on_delete=models.PROTECT)
+    transport_key = models.CharField(max_length=64, blank=True)
+    dealing = models.JSONField(null=True, blank=True)
+    public_share = models.CharField(max_length=64, blank=True)
+    share_proof = models.JSONField(null=True, blank=True)
+    partial = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ceremony", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["ceremony", "index"], name="key_holder_index"),
+            models.UniqueConstraint(fields=["ceremony", "delegate"], name="key_holder_delegate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ceremony_id}/{self.index}"
 
 
 class PaperBatch(models.Model):

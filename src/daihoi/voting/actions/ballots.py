@@ -1,21 +1,20 @@
-"""Electronic secret ballots: casting, the verification mode, who has not yet voted, the receipts.
+"""Electronic secret ballots: casting, who has not yet voted, the published trackers.
 
-Secrecy (see `daihoi.voting.models`): one cast writes an `ElectionParticipation` (who) and an
-`ElectronicBallot` (what) in one transaction; nothing stored links them.
+Secrecy (issue 10, docs/crypto.md): the phone encrypts the marks under the counting committee's key
+(ballot_crypto.js); one cast writes an `ElectionParticipation` (who) and an `ElectronicBallot` (only
+ciphertexts and proofs) in one transaction. Whoever pairs the two rows pairs a voter with a ciphertext.
 - The client nonce that makes a retry count once is stored only as a keyed-by-election SHA-256 digest
-  on the participation row.
-- In verification mode the receipt is a second, independent digest of the same client nonce, stored
-  on the ballot row. Without the nonce (which only the voter's phone keeps) neither digest leads to
-  the other, yet a retry with the same nonce gets the same receipt back: the acknowledgement repeats
-  exactly, and a receipt lost to a dropped connection is not lost for good.
-- The audit log records "delegate N cast a ballot in election E", never the ballot, its id, its
-  receipt or its marks.
+  on the participation row; a retry resends the same ciphertext and gets the same tracker back.
+- The proofs are checked after the acknowledgement (`evote.verify_pending`), always before the count.
+- The audit log records "delegate N cast a ballot in election E", never the ballot, its tracker or its
+  ciphertext.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
 import re
 import secrets
@@ -30,10 +29,11 @@ from django.utils.translation import gettext as _
 
 from daihoi.audit import log as audit
 from daihoi.congress import live
-from daihoi.congress.access import Actor
 from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
+from daihoi.crypto.ballot import BallotSpec, EncryptedBallot, ballot_tracker
+from daihoi.crypto.group import CryptoError, Point
 from daihoi.rules import counting
 from daihoi.rules.casting import check_electronic_casting
 from daihoi.rules.errors import RuleError
@@ -46,9 +46,10 @@ log = logging.getLogger(__name__)
 
 # A client nonce: 16 to 64 URL-safe characters (the page makes 22 from 128 random bits).
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-RECEIPT_LENGTH = 10
-# Crockford-like alphabet without look-alikes (no 0/O, 1/I/L): read aloud or typed from a phone.
-_RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# The credential the phone draws for its ballot (the proofs are bound to it): 16 to 64 such characters.
+_CREDENTIAL = _NONCE
+# A 32-candidate ballot is 18 KB of JSON; anything far larger is not a ballot.
+MAX_BALLOT_BYTES = 200_000
 
 
 @dataclass(frozen=True)
@@ -56,14 +57,14 @@ class CastResult:
     """The acknowledgement of a cast ballot; identical for a retry with the same nonce."""
 
     election_id: int
-    receipt: str | None
+    tracker: str
     is_repeat: bool
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": True,
             "election": self.election_id,
-            "receipt": self.receipt,
+            "tracker": self.tracker,
             "repeat": self.is_repeat,
             "message": _("Phiếu bầu của bạn đã được ghi nhận."),
         }
@@ -85,21 +86,6 @@ def _digest(purpose: str, election_id: int, nonce: str) -> bytes:
 def nonce_digest(election_id: int, nonce: str) -> str:
     """What the participation stores of the client nonce (64 hex characters)."""
     return _digest("participation", election_id, nonce).hex()
-
-
-def receipt_for(election_id: int, nonce: str) -> str:
-    """The voter's receipt: a digest of the nonce independent of `nonce_digest` (10 characters)."""
-    raw = int.from_bytes(_digest("receipt", election_id, nonce), "big")
-    chars = []
-    for _i in range(RECEIPT_LENGTH):
-        raw, index = divmod(raw, len(_RECEIPT_ALPHABET))
-        chars.append(_RECEIPT_ALPHABET[index])
-    return "".join(chars)
-
-
-def normalize_receipt(raw: str) -> str:
-    """'abcd-efgh 23' -> 'ABCDEFGH23' (people type receipts with spaces, dashes, lower case)."""
-    return re.sub(r"[^0-9A-Za-z]", "", raw or "").upper()
 
 
 def new_nonce() -> str:
@@ -204,12 +190,16 @@ def check_open(election: Election) -> None:
 def cast_electronic_ballot(
     election: Election | int,
     delegate: Delegate,
-    kept: Iterable[str],
+    ballot: Any,
     *,
+    credential: str,
     nonce: str,
-    receipt_wanted: bool = True,
 ) -> CastResult:
-    """Cast one delegate's ballot: the participation and the ballot in one transaction, or neither.
+    """Cast one delegate's encrypted ballot: the participation and the ciphertext in one transaction.
+
+    `ballot` is what ballot_crypto.js's `encryptBallot` made on the phone (ciphertexts and proofs, bound
+    to `credential`); the server reads its points (they must be canonical) to compute the tracker, and
+    checks the proofs later (`evote.verify_pending`), always before the count.
 
     A retry with the same nonce returns the same acknowledgement and counts once; another nonce after
     voting is refused (`already_voted`). The election row is locked, so a ballot cannot slip in after
@@ -221,11 +211,12 @@ def cast_electronic_ballot(
     """
     if not isinstance(nonce, str) or not _NONCE.match(nonce):
         raise ActionError("bad_nonce", _("Mã gửi phiếu không hợp lệ; xin tải lại trang."))
-    kept_codes = list(kept)
-    if len(set(kept_codes)) != len(kept_codes):
-        raise ActionError("duplicate_mark", _("Một tên được giữ hai lần."))
+    if not isinstance(credential, str) or not _CREDENTIAL.match(credential):
+        raise ActionError("bad_credential", _("Mã phiếu không hợp lệ; xin tải lại trang."))
+    if not isinstance(ballot, dict) or len(json.dumps(ballot)) > MAX_BALLOT_BYTES:
+        raise ActionError("bad_ballot", _("Phiếu mã hóa không đọc được; xin tải lại trang."))
     election_id = election if isinstance(election, int) else election.pk
-    cast = _Cast(election_id, delegate, kept_codes, nonce, nonce_digest(election_id, nonce), receipt_wanted)
+    cast = _Cast(election_id, delegate, ballot, credential, nonce, nonce_digest(election_id, nonce))
     if transaction.get_connection().in_atomic_block:
         # Inside the caller's transaction (a command, a test): alone, and part of that transaction.
         _commit_group([cast])
@@ -243,10 +234,10 @@ class _Cast:
 
     election_id: int
     delegate: Delegate
-    kept: list[str]
+    ballot: dict[str, Any]
+    credential: str
     nonce: str
     nonce_digest: str
-    receipt_wanted: bool
     result: CastResult | None = None
     error: BaseException | None = None
 
@@ -348,6 +339,7 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
     try:
         check_open(locked)
         check_electronic_allowed(locked, congress)
+        _open_poll(locked)
     except ActionError as refused:
         refusal = refused
     # Re-read: a check-out or a rejected credential since the page was served must count.
@@ -355,6 +347,11 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
     participations: list[ElectionParticipation] = []
     ballots: list[ElectronicBallot] = []
     changes: list[audit.Change] = []
+    credentials = set(
+        ElectronicBallot.objects.filter(
+            election_id=locked.pk, credential__in={c.credential for c in casts}
+        ).values_list("credential", flat=True)
+    )
     for cast in casts:
         if cast.delegate.congress_id != locked.congress_id:
             outcomes[id(cast)] = _wrong_congress()
@@ -366,8 +363,10 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
                     "bad_nonce", _("Mã gửi phiếu không hợp lệ; xin tải lại trang.")
                 )
             else:
-                receipt = receipt_for(locked.pk, cast.nonce) if locked.is_verifiable else None
-                outcomes[id(cast)] = CastResult(locked.pk, receipt, True)
+                try:
+                    outcomes[id(cast)] = CastResult(locked.pk, _tracker(locked, cast), True)
+                except ActionError as refused:
+                    outcomes[id(cast)] = refused
             continue
         try:
             if refusal is not None:
@@ -381,17 +380,21 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
                     "already_voted",
                     _("Bạn đã bỏ phiếu trong cuộc bầu cử này; mỗi đại biểu chỉ bỏ một phiếu."),
                 )
-            candidates, core = _open_ballot(locked)
-            marks = marks_for(candidates, cast.kept)
-            refuse_over_selection(_judge(core, candidates, marks))
+            tracker = _tracker(locked, cast)
+            if cast.credential in credentials:
+                raise ActionError("bad_credential", _("Mã phiếu không hợp lệ; xin tải lại trang."))
         except ActionError as refused:
             outcomes[id(cast)] = refused
             continue
-        receipt = receipt_for(locked.pk, cast.nonce) if locked.is_verifiable and cast.receipt_wanted else None
         participations.append(
             ElectionParticipation(election=locked, delegate=delegate, nonce_digest=cast.nonce_digest)
         )
-        ballots.append(ElectronicBallot(election=locked, marks=marks, receipt=receipt))
+        ballots.append(
+            ElectronicBallot(
+                election=locked, credential=cast.credential, ciphertext=cast.ballot, tracker=tracker
+            )
+        )
+        credentials.add(cast.credential)
         changes.append(
             audit.Change(
                 actor=f"delegate:{delegate.number}",
@@ -403,7 +406,7 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
         )
         cast_by[cast.nonce_digest] = delegate.pk
         voted.add(delegate.pk)
-        outcomes[id(cast)] = CastResult(locked.pk, receipt, False)
+        outcomes[id(cast)] = CastResult(locked.pk, tracker, False)
     if ballots:
         # The ballots of a group go in in random order (the participations, and the audit entries, in
         # the order of arrival): the n-th ballot written is not the n-th voter's.
@@ -418,22 +421,34 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
 _shuffle = secrets.SystemRandom().shuffle
 
 
-# The list of an open election cannot change (it was approved before the vote opened), so a burst of
-# ballots need not re-read and re-sort it for each one. Keyed by the opening, so a new round is new.
-_open_ballots: dict[tuple[int, object], tuple[list[Candidate], counting.Election]] = {}
+# The list and key of an open election cannot change (both fixed before the vote opened), so a burst of
+# ballots need not re-read them for each one. Keyed by the opening, so a new round is new.
+_open_polls: dict[tuple[int, object], tuple[BallotSpec, Point, str]] = {}
 
 
-def _open_ballot(election: Election) -> tuple[list[Candidate], counting.Election]:
+def _open_poll(election: Election) -> tuple[BallotSpec, Point, str]:
     key = (election.pk, election.opened_at)
-    cached = _open_ballots.get(key)
+    cached = _open_polls.get(key)
     if cached is None or election.opened_at is None:
-        candidates = ballot_candidates(election)
-        cached = (candidates, core_election(election, candidates))
+        from daihoi.voting.actions import evote
+
+        poll = evote.election_poll(election)
+        cached = (poll.spec(), evote.require_key(election), poll.id)
         if election.opened_at is not None:
-            if len(_open_ballots) > 64:
-                _open_ballots.clear()
-            _open_ballots[key] = cached
+            if len(_open_polls) > 64:
+                _open_polls.clear()
+            _open_polls[key] = cached
     return cached
+
+
+def _tracker(election: Election, cast: _Cast) -> str:
+    """Read the ballot's points (canonical, in the group) and return its tracker; proofs are checked later."""
+    spec, _key, poll_id = _open_poll(election)
+    try:
+        parsed = EncryptedBallot.from_json(cast.ballot, spec)
+    except (CryptoError, KeyError, TypeError, ValueError) as error:
+        raise ActionError("bad_ballot", _("Phiếu mã hóa không đọc được; xin tải lại trang.")) from error
+    return ballot_tracker(poll_id, cast.credential, parsed)
 
 
 def has_voted(election: Election, delegate: Delegate) -> bool:
@@ -451,54 +466,23 @@ def participation_count(election: Election) -> int:
     return ElectionParticipation.objects.filter(election=election).count()
 
 
-def set_verification_mode(election: Election, *, enabled: bool, actor: Actor) -> Election:
-    """Turn receipts on or off for one election, before its vote opens (the organizer's decision)."""
-    with transaction.atomic():
-        locked = Election.objects.select_for_update().get(pk=election.pk)
-        if locked.status not in (Election.Status.PREPARING, Election.Status.LIST_APPROVED):
-            raise ActionError(
-                "verification_locked",
-                _("Chỉ đổi chế độ mã biên nhận trước khi mở bỏ phiếu (hiện: %(status)s).")
-                % {"status": locked.get_status_display()},
-            )
-        before = locked.is_verifiable
-        if before == enabled:
-            return locked
-        locked.is_verifiable = enabled
-        locked.save(update_fields=["is_verifiable"])
-        audit.record(
-            actor=actor.label,
-            action="election.verification_mode",
-            congress_id=locked.congress_id,
-            obj=locked,
-            before={"is_verifiable": before},
-            after={"is_verifiable": enabled},
-        )
-        live.publish(locked.congress)
-    return locked
-
-
 @dataclass(frozen=True)
-class PublishedReceipt:
-    receipt: str
-    kept: tuple[str, ...]  # candidate names kept, in ballot order
+class PublishedTracker:
+    tracker: str
+    accepted: bool
 
 
-def published_receipts(election: Election) -> list[PublishedReceipt]:
-    """After certification, in verification mode: every receipt with its ballot's content, in code order."""
-    if not election.is_verifiable or election.status != Election.Status.CERTIFIED:
+def published_trackers(election: Election) -> list[PublishedTracker]:
+    """After certification: every ballot's tracker, in tracker order, and whether its proofs held. A
+    tracker says nothing of the vote (fresh randomness), so publishing it proves nothing to a third party."""
+    if election.status != Election.Status.CERTIFIED:
         raise ActionError(
-            "receipts_not_published",
-            _("Danh sách mã biên nhận chỉ công bố sau khi xác nhận kết quả, ở chế độ kiểm chứng."),
+            "trackers_not_published",
+            _("Danh sách mã phiếu chỉ công bố sau khi xác nhận kết quả."),
         )
-    names = {c.code: c.full_name for c in ballot_candidates(election)}
-    order = list(names)
-    rows = []
-    for receipt, marks in (
-        ElectronicBallot.objects.filter(election=election, receipt__isnull=False)
-        .order_by("receipt")
-        .values_list("receipt", "marks")
-    ):
-        kept = tuple(names.get(code, code) for code in order if marks.get(code) == 1)
-        rows.append(PublishedReceipt(receipt, kept))
-    return rows
+    return [
+        PublishedTracker(tracker, verdict != ElectronicBallot.Verdict.BAD_PROOF)
+        for tracker, verdict in ElectronicBallot.objects.filter(election=election)
+        .order_by("tracker")
+        .values_list("tracker", "verdict")
+    ]

@@ -26,7 +26,6 @@ from daihoi.rules.errors import RuleError
 from daihoi.rules.figures import base_statement
 from daihoi.rules.ordering import ballot_order
 from daihoi.rules.rulesets import get_ruleset
-from daihoi.voting import secrecy
 from daihoi.voting.models import Candidate, Election, ElectronicBallot, PaperBallot, PaperBatch
 
 
@@ -103,15 +102,9 @@ def paper_ballots(election: Election, listed: Sequence[Candidate]) -> list[core.
     ]
 
 
-def electronic_ballots(election: Election, listed: Sequence[Candidate]) -> list[core.Ballot]:
-    """The electronic ballots, in random-key order, numbered E1, E2... for this count only."""
-    rows = ElectronicBallot.objects.filter(election=election).order_by("id").values_list("marks", flat=True)
-    return [core.Ballot(f"E{n}", _marks(marks, listed, f"E{n}")) for n, marks in enumerate(rows, start=1)]
-
-
 @dataclass(frozen=True)
 class Gathered:
-    """What is counted: the core election, its ballots, and the issued/present figures."""
+    """What is counted: the core election, the paper ballots, and the issued/present figures."""
 
     election: core.Election
     ballots: list[core.Ballot]
@@ -121,16 +114,16 @@ class Gathered:
     present: int | None
 
 
-def gather(election: Election, *, include_electronic: bool = True) -> Gathered:
+def gather(election: Election) -> Gathered:
+    """The paper ballots, one by one. Electronic ballots are never read one by one: only their
+    decrypted totals are counted (`evote.electronic_totals`)."""
     listed = ballot_list(election)
     ce = core_election(election, listed)
     paper = paper_ballots(election, listed)
-    electronic = electronic_ballots(election, listed) if include_electronic else []
-    issued = None
-    if election.ballots_issued is not None or electronic:
-        # E-ballots are issued electronically: each cast one counts as issued and received.
-        issued = (election.ballots_issued or 0) + len(electronic)
-    return Gathered(ce, paper + electronic, len(paper), len(electronic), issued, election.present_at_vote)
+    # While the vote is open not even the number of e-ballots is part of a count.
+    closed = election.status in (Election.Status.CLOSED, Election.Status.CERTIFIED)
+    electronic = ElectronicBallot.objects.filter(election=election).count() if closed else 0
+    return Gathered(ce, paper, len(paper), electronic, election.ballots_issued, election.present_at_vote)
 
 
 def unreconciled_batches(election: Election) -> list[PaperBatch]:
@@ -139,29 +132,45 @@ def unreconciled_batches(election: Election) -> list[PaperBatch]:
 
 
 def count_election(election: Election) -> core.ElectionResult:
-    """Count the agreed paper ballots and the electronic ballots; ActionError with the figures if the
-    count does not reconcile (P17) or the ballots are unusable."""
+    """Count the agreed paper ballots and the electronic ballots' decrypted totals; ActionError with the
+    figures if the count does not reconcile (P17) or the ballots are unusable."""
+    from daihoi.crypto.totals import count_election_totals
+    from daihoi.voting.actions import evote
+
     if election.allows_paper and election.ballots_issued is None and election.paper_ballots.exists():
         raise ActionError(
             "issued_missing", _("Ban Kiểm phiếu chưa nhập số phiếu giấy phát ra."), election=election.pk
         )
+    electronic = evote.electronic_totals(election)
     g = gather(election)
     try:
-        return core.tally(g.election, g.ballots, issued=g.issued, present=g.present)
+        if electronic is None:
+            return core.tally(g.election, g.ballots, issued=g.issued, present=g.present)
+        return count_election_totals(g.election, electronic, evote.paper_totals(election, g.election))
     except RuleError as e:
         raise rule_error(e) from e
 
 
 def running_tally(election: Election) -> dict[str, Any]:
-    """The counting committee's live figures: agreed paper ballots, plus e-ballots only once closed.
+    """The counting committee's live figures: agreed paper ballots, plus the electronic totals only once
+    the committee has decrypted them. Not reconciled: it is a running count."""
+    from daihoi.crypto.totals import count_election_totals
+    from daihoi.voting.actions import evote
 
-    Never shows electronic ballot content while the vote is open. Not reconciled: it is a running count.
-    """
-    include_electronic = election.status in (Election.Status.CLOSED, Election.Status.CERTIFIED)
-    g = gather(election, include_electronic=include_electronic)
+    g = gather(election)
+    electronic = None
+    if election.status in (Election.Status.CLOSED, Election.Status.CERTIFIED):
+        try:
+            electronic = evote.electronic_totals(election)
+        except ActionError:
+            electronic = None
     try:
-        counted = core.count_ballots(g.election, g.ballots)
-        result = core.decide(g.election, counted, issued=g.issued)
+        if electronic is None:
+            counted = core.count_ballots(g.election, g.ballots)
+            result = core.decide(g.election, counted, issued=g.issued)
+        else:
+            paper = evote.paper_totals(election, g.election)
+            result = count_election_totals(g.election, electronic, paper)
     except RuleError as e:
         raise rule_error(e) from e
     figures = result.to_dict()
@@ -170,7 +179,7 @@ def running_tally(election: Election) -> dict[str, Any]:
     )
     figures["paper"] = g.paper
     figures["electronic"] = g.electronic
-    figures["includes_electronic"] = include_electronic
+    figures["includes_electronic"] = electronic is not None
     return figures
 
 
@@ -235,7 +244,6 @@ def certify(election: Election, actor: Actor) -> core.ElectionResult:
         e.status = Election.Status.CERTIFIED
         e.certified_at = timezone.now()
         e.save(update_fields=["result", "status", "certified_at"])
-        secrecy.reshuffle(e)
         audit.record(
             actor=actor.label,
             action="election.certify",

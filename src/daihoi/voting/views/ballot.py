@@ -1,24 +1,27 @@
-"""The delegate's electronic ballot, who has not yet voted, the verification mode and the receipts.
+"""The delegate's encrypted electronic ballot, who has not yet voted, the published trackers.
 
 Views parse, call one action, render. Access (role and congress state) is the one gate's.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from daihoi.congress.access import Role, congress_view
 from daihoi.congress.errors import ActionError
 from daihoi.congress.json_body import BadJson, load_json
 from daihoi.congress.models import Congress
+from daihoi.crypto.threshold import key_fingerprint
 from daihoi.rules.ruleset import ALL_STRUCK
 from daihoi.voting.actions import ballots as actions
+from daihoi.voting.actions import evote
 from daihoi.voting.actions.counting import ballot_places
 from daihoi.voting.models import Election
 
@@ -54,6 +57,9 @@ def _ballot_context(request: HttpRequest, election: Election, **extra: Any) -> d
         "has_voted": actions.has_voted(election, delegate),
         "refusal": None,
         "nonce": actions.new_nonce(),
+        "spec_json": None,
+        "public_key": None,
+        "crypto_id": evote.crypto_id(election),
         "kept": {c.code for c in candidates},  # a paper ballot starts with every name whole
         "all_struck_invalid": False,
     }
@@ -61,6 +67,10 @@ def _ballot_context(request: HttpRequest, election: Election, **extra: Any) -> d
         actions.check_open(election)
         actions.check_electronic_allowed(election, election.congress)
         actions.check_may_cast(election, delegate)
+        key = evote.require_key(election)
+        context["public_key"] = key.hex()
+        context["fingerprint"] = key_fingerprint(key)
+        context["spec_json"] = json.dumps(evote.election_poll(election).spec().to_json())
         if candidates and election.seats:
             none_kept = actions.marks_for(candidates, [])
             verdict = actions.judge(election, candidates, none_kept)
@@ -72,62 +82,39 @@ def _ballot_context(request: HttpRequest, election: Election, **extra: Any) -> d
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_GET
 @congress_view(Role.DELEGATE, states=IN_SESSION)
 def ballot(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
-    """The ballot on the phone. Without JavaScript the form posts here: review, then cast."""
+    """The ballot on the phone. The marks are encrypted by the page's script (ballot_crypto.js): there is
+    no plain post any more, since the server must never receive a mark."""
     election = _election(request, election_id)
-    if request.method == "GET":
-        return render(request, "voting/ballot.html", _ballot_context(request, election))
-    kept = request.POST.getlist("keep")
-    nonce = request.POST.get("nonce", "")
-    step = request.POST.get("step", "review")
-    delegate = request.actor.delegate  # type: ignore[attr-defined]
-    if step == "cast":
-        try:
-            result = actions.cast_electronic_ballot(election, delegate, kept, nonce=nonce)
-        except ActionError as error:
-            context = _ballot_context(request, election, error=error, kept=set(kept), nonce=nonce)
-            return render(request, "voting/ballot.html", context, status=_STATUS.get(error.code, 400))
-        return render(
-            request,
-            "voting/ballot_done.html",
-            {"congress": request.congress, "election": election, "result": result},  # type: ignore[attr-defined]
-        )
-    context = _ballot_context(request, election, kept=set(kept), nonce=nonce or actions.new_nonce())
-    if step == "edit" or context["refusal"] is not None or context["has_voted"]:
-        return render(request, "voting/ballot.html", context)
-    try:
-        candidates = context["candidates"]
-        verdict = actions.judge(election, candidates, actions.marks_for(candidates, kept))
-        actions.refuse_over_selection(verdict)
-    except ActionError as error:
-        context["error"] = error
-        return render(request, "voting/ballot.html", context, status=400)
-    context["kept_candidates"] = [c for c in context["candidates"] if c.code in set(kept)]
-    context["is_all_struck"] = actions.is_all_struck(verdict)
-    return render(request, "voting/ballot_confirm.html", context)
+    return render(request, "voting/ballot.html", _ballot_context(request, election))
+
+
+CAST_MAX_BYTES = 1024 * 1024
 
 
 @never_cache
 @require_POST
 @congress_view(Role.DELEGATE, states=IN_SESSION)
 def cast(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
-    """The script's cast: JSON {"nonce": "...", "kept": ["c01", ...]}; answered only after commit."""
+    """The script's cast: JSON {"nonce", "credential", "ballot": ciphertexts and proofs}; answered only
+    after commit, with the ballot's tracker."""
     try:
-        body = load_json(request.body)
+        # An encrypted ballot is about 0.6 KB a candidate with its proofs: room for a 220-name list.
+        body = load_json(request.body, max_bytes=CAST_MAX_BYTES)
     except BadJson:
         body = None
-    if not isinstance(body, dict) or not isinstance(body.get("kept", []), list):
+    if not isinstance(body, dict) or not isinstance(body.get("ballot"), dict):
         error = ActionError("bad_request", _("Dữ liệu gửi phiếu không đọc được; xin tải lại trang."))
         return JsonResponse({"error": error.as_dict()}, status=400)
-    kept = [str(code) for code in body.get("kept", [])]
     try:
         # By id: the action reads (and locks) the election once; another congress's is `wrong_congress`.
         result = actions.cast_electronic_ballot(
             election_id,
             request.actor.delegate,  # type: ignore[attr-defined]
-            kept,
+            body["ballot"],
+            credential=str(body.get("credential", "")),
             nonce=str(body.get("nonce", "")),
         )
     except Election.DoesNotExist:
@@ -161,47 +148,22 @@ def not_voted(request: HttpRequest, slug: str, election_id: int) -> HttpResponse
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
-@congress_view(Role.ORGANIZER)
-def verification(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
-    """The organizer turns receipts on or off for one election, reading the trade-off first."""
-    election = _election(request, election_id)
-    error: ActionError | None = None
-    if request.method == "POST":
-        try:
-            actions.set_verification_mode(
-                election,
-                enabled=request.POST.get("enabled") == "1",
-                actor=request.actor,  # type: ignore[attr-defined]
-            )
-            return redirect("election_verification", slug=slug, election_id=election.pk)
-        except ActionError as refused:
-            error = refused
-    return render(
-        request,
-        "voting/ballot_verification.html",
-        {"congress": request.congress, "election": election, "error": error},  # type: ignore[attr-defined]
-        status=409 if error else 200,
-    )
-
-
-@never_cache
 @congress_view(Role.DELEGATE, *Role.STAFF)
 def receipts(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
-    """After certification in verification mode: every receipt with its ballot; look up your own."""
+    """After certification: every ballot's tracker; a voter looks up the one the phone showed."""
     election = _election(request, election_id)
     context: dict[str, Any] = {"congress": request.congress, "election": election}  # type: ignore[attr-defined]
     try:
-        rows = actions.published_receipts(election)
+        rows = actions.published_trackers(election)
     except ActionError as refused:
         context["refusal"] = refused
         return render(request, "voting/receipts.html", context, status=404)
-    looked_up = actions.normalize_receipt(request.GET.get("code", ""))
+    looked_up = "".join(ch for ch in request.GET.get("code", "").lower() if ch in "0123456789abcdef")
     context.update(
         {
             "rows": rows,
             "looked_up": looked_up,
-            "found": next((r for r in rows if r.receipt == looked_up), None) if looked_up else None,
+            "found": next((r for r in rows if r.tracker == looked_up), None) if looked_up else None,
         }
     )
     return render(request, "voting/receipts.html", context)

@@ -60,10 +60,10 @@ ELECTION_LINKS: tuple[PageLink, ...] = (
         "?page=a4",
     ),
     PageLink(
-        "election_verification",
-        "election_verification",
-        _("Chế độ kiểm chứng bằng mã biên nhận (đọc rủi ro)"),
-        lambda e: e.allows_electronic and e.status in (S.PREPARING, S.LIST_APPROVED),
+        "election_key",
+        "election_key",
+        _("Khóa mã hóa của Ban Kiểm phiếu"),
+        lambda e: e.allows_electronic and e.status in (S.PREPARING, S.LIST_APPROVED, S.CLOSED),
     ),
     PageLink(
         "election_not_voted",
@@ -87,8 +87,8 @@ ELECTION_LINKS: tuple[PageLink, ...] = (
     PageLink(
         "election_receipts",
         "election_receipts",
-        _("Danh sách mã biên nhận"),
-        lambda e: e.is_verifiable and e.status == S.CERTIFIED,
+        _("Danh sách mã phiếu và hồ sơ cuộc bầu cử"),
+        lambda e: e.allows_electronic and e.status == S.CERTIFIED,
     ),
 )
 

@@ -13,6 +13,7 @@ from daihoi.congress.access import Actor
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
 from daihoi.rules.procedure import ELECTION_STEPS, election_steps
+from daihoi.voting.actions import evote
 from daihoi.voting.actions.elections.committee import _check_committee_members
 from daihoi.voting.actions.elections.setup import (
     PENDING,
@@ -59,6 +60,8 @@ def open_election(election: Election, *, actor: Actor, quorum_override: bool = F
         _check_committee_members(e, [m.delegate for m in members])
         _check_casting(congress, e.allows_paper, e.allows_electronic)
         override = check_quorum(congress, override=quorum_override)
+        if evote.needs_key(e):  # issue 10: no electronic secret ballot before the committee's key exists
+            evote.require_key(e)
         base = congress_base(congress)
         before = election_facts(e)
         e.base, e.base_explanation = base.value, base.explain()

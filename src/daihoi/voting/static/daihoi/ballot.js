@@ -1,6 +1,9 @@
 // The delegate's electronic ballot: keep/strike toggles with a live counter, over-selection refused at
-// once, a confirm step, and a cast that retries with the SAME nonce until the server acknowledges it
-// (a retry counts once). Without this script the form still works as a plain post (review, then cast).
+// once, a confirm step, then the marks are ENCRYPTED here (ballot_crypto.js, docs/crypto.md) and the
+// ciphertext is sent, retried with the SAME nonce and the same ciphertext until the server acknowledges
+// it (a retry counts once). The phone shows the ballot tracker. The server never sees a mark.
+import { encryptBallot, ballotTracker } from "./ballot_crypto.js";
+
 (function () {
   "use strict";
   var form = document.getElementById("ballot-form");
@@ -33,6 +36,30 @@
     try { window.sessionStorage.setItem(nonceKey, nonce); } catch (e) { /* private mode: this page only */ }
   }
   form.elements.nonce.value = nonce;
+  var spec = JSON.parse(form.getAttribute("data-spec"));
+  var publicKey = form.getAttribute("data-public-key");
+  var electionId = form.getAttribute("data-election-id");
+  var sealedKey = nonceKey + "-sealed";
+  var sealed = null; // {credential, ballot, tracker}: encrypted once, resent as it is on every retry
+  try { sealed = JSON.parse(window.sessionStorage.getItem(sealedKey) || "null"); } catch (e) { sealed = null; }
+
+  function randomToken() {
+    var bytes = new Uint8Array(18);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function seal() {
+    var marks = toggles.map(function (t) { return t.checked ? 1 : 0; });
+    var kept = marks.reduce(function (a, b) { return a + b; }, 0);
+    var credential = randomToken();
+    var invalid = kept === 0 && spec.min_marks > 0; // every name struck (P12): the invalid indicator
+    var ballot = encryptBallot({ spec: spec, publicKey: publicKey, electionId: electionId,
+                                 credential: credential, marks: marks, invalid: invalid });
+    sealed = { credential: credential, ballot: ballot, marks: marks.join(""),
+               tracker: ballotTracker(electionId, credential, ballot) };
+    try { window.sessionStorage.setItem(sealedKey, JSON.stringify(sealed)); } catch (e) { /* this page only */ }
+  }
 
   function keptCount() { return toggles.filter(function (t) { return t.checked; }).length; }
   function nameOf(t) { return t.parentNode.querySelector(".name").textContent; }
@@ -95,6 +122,8 @@
   document.getElementById("ballot-edit").addEventListener("click", function () {
     confirmBox.hidden = true;
     form.hidden = false;
+    sealed = null;
+    try { window.sessionStorage.removeItem(sealedKey); } catch (e) { /* nothing kept */ }
     var first = toggles[0];
     if (first) first.focus();
   });
@@ -104,11 +133,12 @@
   function acknowledged(body) {
     confirmBox.hidden = true;
     ack.hidden = false;
-    if (body.receipt) {
-      document.getElementById("receipt-code").textContent = body.receipt;
-      document.getElementById("ack-receipt").hidden = false;
-    }
-    try { window.sessionStorage.removeItem(nonceKey); } catch (e) { /* nothing kept */ }
+    document.getElementById("tracker-code").textContent = sealed ? sealed.tracker : body.tracker;
+    document.getElementById("ack-tracker").hidden = false;
+    try {
+      window.sessionStorage.removeItem(nonceKey);
+      window.sessionStorage.removeItem(sealedKey);
+    } catch (e) { /* nothing kept */ }
     document.getElementById("ack-title").focus();
   }
 
@@ -120,13 +150,12 @@
   }
 
   function send(attempt) {
-    var kept = toggles.filter(function (t) { return t.checked; }).map(function (t) { return t.value; });
     fetch(form.getAttribute("data-cast-url"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json",
                  "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
-      body: JSON.stringify({ nonce: nonce, kept: kept })
+      body: JSON.stringify({ nonce: nonce, credential: sealed.credential, ballot: sealed.ballot })
     }).then(function (r) {
       return r.json().then(function (body) { return { status: r.status, body: body }; });
     }).then(function (res) {
@@ -149,7 +178,17 @@
   castButton.addEventListener("click", function () {
     castButton.disabled = true;
     castStatus.textContent = msg("sending");
-    send(0);
+    // Encrypt after the paint of "sending", so the phone shows it is working.
+    setTimeout(function () {
+      try {
+        var marks = toggles.map(function (t) { return t.checked ? 1 : 0; }).join("");
+        if (!sealed || sealed.marks !== marks) seal();
+      } catch (e) {
+        refused({ code: "encrypt_failed", message: msg("failed") });
+        return;
+      }
+      send(0);
+    }, 0);
   });
 
   render();

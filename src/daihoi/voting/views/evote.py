@@ -1,0 +1,141 @@
+"""The counting committee's key: the ceremony and the decryption of the totals, each member on their
+own device (committee_page.js over committee_crypto.js), and the published election record.
+
+Views parse, call one action, render. The server only relays and checks public parts.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from daihoi.congress.access import Role, congress_view
+from daihoi.congress.errors import ActionError
+from daihoi.voting.actions import evote
+from daihoi.voting.models import Election
+
+
+def _election(request: HttpRequest, election_id: int) -> Election:
+    return get_object_or_404(
+        Election.objects.select_related("congress"),
+        pk=election_id,
+        congress=request.congress,  # type: ignore[attr-defined]
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@congress_view(Role.ORGANIZER, Role.PRESIDIUM, Role.COUNTING)
+def key_page(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    """Staff: start (or restart) the ceremony, follow it, and prepare the totals at close."""
+    election = _election(request, election_id)
+    error: ActionError | None = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "totals":
+                evote.prepare_totals(election)
+            else:
+                evote.start_ceremony(election, actor=request.actor)  # type: ignore[attr-defined]
+            return redirect("election_key", slug=slug, election_id=election.pk)
+        except ActionError as refused:
+            error = refused
+    return render(
+        request,
+        "voting/key_staff.html",
+        {
+            "congress": request.congress,  # type: ignore[attr-defined]
+            "election": election,
+            "state": evote.ceremony_state(election),
+            "error": error,
+        },
+        status=409 if error else 200,
+    )
+
+
+@never_cache
+@congress_view(Role.DELEGATE)
+def member_page(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    """A counting-committee member's device: its part of the ceremony and of the decryption."""
+    election = _election(request, election_id)
+    delegate = request.actor.delegate  # type: ignore[attr-defined]
+    state = evote.ceremony_state(election, delegate)
+    return render(
+        request,
+        "voting/key_member.html",
+        {
+            "congress": request.congress,  # type: ignore[attr-defined]
+            "election": election,
+            "state": state,
+            "is_member": state.get("member") is not None,
+        },
+    )
+
+
+@never_cache
+@congress_view(Role.DELEGATE)
+def member_state(request: HttpRequest, slug: str, election_id: int) -> JsonResponse:
+    election = _election(request, election_id)
+    return JsonResponse(evote.ceremony_state(election, request.actor.delegate))  # type: ignore[attr-defined]
+
+
+_STEPS = {"transport", "dealing", "share", "partial"}
+
+
+@never_cache
+@require_POST
+@congress_view(Role.DELEGATE)
+def member_step(request: HttpRequest, slug: str, election_id: int) -> JsonResponse:
+    """JSON {"step": "transport"|"dealing"|"share"|"partial", ...}: one public part from the device."""
+    election = _election(request, election_id)
+    delegate = request.actor.delegate  # type: ignore[attr-defined]
+    try:
+        body: Any = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or body.get("step") not in _STEPS:
+        error = ActionError("bad_request", _("Dữ liệu gửi lên không đọc được; xin tải lại trang."))
+        return JsonResponse({"error": error.as_dict()}, status=400)
+    try:
+        step = body["step"]
+        if step == "transport":
+            evote.publish_transport_key(election, delegate, str(body.get("public", "")))
+        elif step == "dealing":
+            evote.submit_dealing(election, delegate, body.get("dealing"))
+        elif step == "share":
+            complaints = body.get("complaints") or []
+            if not isinstance(complaints, list) or not all(isinstance(j, int) for j in complaints):
+                raise ActionError("bad_request", _("Dữ liệu gửi lên không đọc được; xin tải lại trang."))
+            evote.submit_share(election, delegate, str(body.get("public", "")), body.get("proof"), complaints)
+        else:
+            evote.submit_partial(election, delegate, body.get("partial"))
+    except ActionError as refused:
+        status = 403 if refused.code == "not_key_holder" else 409 if refused.code == "ceremony_step" else 400
+        return JsonResponse({"error": refused.as_dict()}, status=status)
+    return JsonResponse({"ok": True, "state": evote.ceremony_state(election, delegate)})
+
+
+@never_cache
+@congress_view(Role.DELEGATE, *Role.STAFF)
+def record(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+    """The published election record (JSON), after certification: `daihoi verify` checks it."""
+    election = _election(request, election_id)
+    if election.status != Election.Status.CERTIFIED:
+        error = ActionError(
+            "record_not_published", _("Hồ sơ cuộc bầu cử chỉ công bố sau khi xác nhận kết quả.")
+        )
+        return JsonResponse({"error": error.as_dict()}, status=404)
+    try:
+        data = evote.election_record(election)
+    except ActionError as refused:
+        return JsonResponse({"error": refused.as_dict()}, status=404)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="election-{election.pk}-record.json"'
+    return response
