@@ -60,3 +60,8 @@ def open_election(
     )
     run_key_ceremony(election)  # the counting committee's key (issue 10), before any ballot
     return election
+
+
+def delegate(election: Election, number: int) -> Delegate:
+    """The election's congress's delegate of that number."""
+    return Delegate.objects.get(congress=election.congress, number=number)

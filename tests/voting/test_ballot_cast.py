@@ -13,7 +13,7 @@ from daihoi.congress.models import Congress, Delegate
 from daihoi.rules.ruleset import ALL_STRUCK
 from daihoi.voting.actions import ballots
 from daihoi.voting.models import Election, ElectionParticipation, ElectronicBallot
-from tests.support.ballots import nonce, open_election
+from tests.support.ballots import delegate, nonce, open_election
 from tests.voting.evote_helpers import decrypt_totals, encrypt_on_phone, phone_cast
 
 ORGANIZER = Actor(roles=frozenset({Role.ORGANIZER}))
@@ -25,10 +25,6 @@ def _leaves(data: object) -> list[str]:
     if isinstance(data, list):
         return [leaf for v in data for leaf in _leaves(v)]
     return [data]  # type: ignore[list-item]
-
-
-def delegate(election: Election, number: int) -> Delegate:
-    return Delegate.objects.get(congress=election.congress, number=number)
 
 
 @pytest.mark.django_db

@@ -19,6 +19,7 @@ from daihoi.rules.minutes import REASON_LABELS
 from daihoi.voting.actions import ballots, counting, evote
 from daihoi.voting.models import Election, ElectronicBallot, KeyCeremony, KeyHolder, PaperBallot, PaperBatch
 from tests.factories import delegate_client, login_as
+from tests.support.ballots import delegate, nonce, open_election
 from tests.voting.evote_helpers import (
     DEVICES,
     decrypt_totals,
@@ -27,7 +28,6 @@ from tests.voting.evote_helpers import (
     phone_cast,
     run_key_ceremony,
 )
-from tests.voting.test_ballot_cast import delegate, nonce, open_election
 
 pytestmark = pytest.mark.django_db
 HEAD = Actor(roles=frozenset({Role.COUNTING}))

@@ -12,11 +12,12 @@ from daihoi.congress import live
 from daihoi.congress.access import SYSTEM, Role
 from daihoi.congress.models import Congress, Delegate
 from daihoi.voting import documents
-from daihoi.voting.actions import ballots, counting
+from daihoi.voting.actions import counting
 from daihoi.voting.actions import elections as el
 from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Candidate, Election, Motion
 from tests.factories import check_in, login_as, make_congress
+from tests.voting.evote_helpers import decrypt_totals, phone_cast, run_key_ceremony
 
 N_LINE = "N = 30 đại biểu chính thức được triệu tập = 30"
 
@@ -43,11 +44,13 @@ def certified_party_election() -> Election:
     decide(el.propose_counting_committee(e, actor=SYSTEM, members=members, head=members[0]))
     decide(el.propose_list(e, actor=SYSTEM))
     e.refresh_from_db()
-    el.open_election(e, actor=SYSTEM)
+    run_key_ceremony(e)  # the counting committee's key (issue 10)
+    e = el.open_election(e, actor=SYSTEM)
     codes = [cand.code for cand in counting.ballot_list(e)]
     for i, d in enumerate(Delegate.objects.filter(congress=c).order_by("number")[:10]):
-        ballots.cast_electronic_ballot(e, d, codes[:5], nonce=f"one-n-{i:02d}-abcdefghij")
+        phone_cast(e, d, codes[:5], nonce=f"one-n-{i:02d}-abcdefghij")
     el.close_election(e, actor=SYSTEM)
+    decrypt_totals(e)
     counting.certify(e, SYSTEM)
     counting.release_result(e, SYSTEM)
     e.refresh_from_db()

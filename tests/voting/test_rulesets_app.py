@@ -11,11 +11,12 @@ from daihoi.congress.access import SYSTEM
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
 from daihoi.voting import documents
-from daihoi.voting.actions import ballots, counting
+from daihoi.voting.actions import counting
 from daihoi.voting.actions import elections as el
 from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Candidate, Election, Motion
 from tests.factories import check_in, make_congress
+from tests.voting.evote_helpers import decrypt_totals, phone_cast, run_key_ceremony
 
 PARTY_P20 = "theo quyết định của cấp ủy triệu tập đại hội"
 
@@ -108,10 +109,12 @@ def run_to_certified(e: Election) -> Election:
     decide(el.propose_counting_committee(e, actor=SYSTEM, members=members, head=members[0]))
     decide(el.propose_list(e, actor=SYSTEM))
     e.refresh_from_db()
+    run_key_ceremony(e)  # the counting committee's key (issue 10)
     e = el.open_election(e, actor=SYSTEM)
     codes = [cand.code for cand in counting.ballot_list(e)]
-    ballots.cast_electronic_ballot(e, c.delegates.get(number=15), codes[:5], nonce="n" * 24)
+    phone_cast(e, c.delegates.get(number=15), codes[:5], nonce="n" * 24)
     el.close_election(e, actor=SYSTEM)
+    decrypt_totals(e)
     counting.certify(e, SYSTEM)
     e.refresh_from_db()
     return e

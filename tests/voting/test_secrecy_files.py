@@ -23,8 +23,8 @@ from django.db import connection
 from daihoi.congress.access import Actor, Role
 from daihoi.voting.actions import counting
 from daihoi.voting.models import Election, ElectionParticipation, ElectronicBallot
+from tests.support.ballots import delegate, nonce, open_election
 from tests.voting.evote_helpers import decrypt_totals, phone_cast
-from tests.voting.test_ballot_cast import delegate, nonce, open_election
 
 HEAD = Actor(roles=frozenset({Role.COUNTING}))
 VOTERS = 30
