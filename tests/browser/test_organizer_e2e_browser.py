@@ -31,8 +31,8 @@ from daihoi.congress.access import SYSTEM
 from daihoi.congress.models import Congress, Delegate, Organization, StaffRole
 from daihoi.voting.actions import elections as el
 from daihoi.voting.actions import motions as mo
-from daihoi.voting.actions.ballots import cast_electronic_ballot
 from daihoi.voting.models import Candidate, Election, Motion
+from tests.voting.evote_helpers import decrypt_totals, phone_cast, run_key_ceremony
 
 T = TypeVar("T")
 PHONE = {
@@ -125,10 +125,9 @@ def prepare_five_of_seven(election: Election, everyone: list[Delegate]) -> None:
 
 
 def cast_others(election: Election, voters: list[Delegate], codes: list[str]) -> None:
+    """The other phones' ballots, encrypted as ballot_crypto.js does (issue 10)."""
     for k, delegate in enumerate(voters):
-        cast_electronic_ballot(
-            election, delegate, codes[k % 3 : k % 3 + 5], nonce=f"e2e-org-{delegate.pk:016d}"
-        )
+        phone_cast(election, delegate, codes[k % 3 : k % 3 + 5], nonce=f"e2e-org-{delegate.pk:016d}")
 
 
 def decide_by_hands(chair: Page, election_url: str, kind: str, yes: int) -> None:
@@ -347,6 +346,9 @@ def test_a_youth_union_congress_from_an_empty_site(server_url: str, browser: Bro
     chair.goto(election_url)
     decide_by_hands(chair, election_url, "seats", 10)
     off_the_browser_thread(lambda: prepare_five_of_seven(election, everyone))
+    # The counting committee's key, made by its three members' devices (issue 10; its pages are
+    # driven by tests/browser/test_voting_e2e_browser.py).
+    off_the_browser_thread(lambda: run_key_ceremony(election))
     chair.goto(election_url)
     chair.get_by_role("button", name="Bắt đầu bỏ phiếu").click()
     expect(chair.locator("[data-field=status]")).to_have_text("Đang bỏ phiếu")
@@ -370,6 +372,7 @@ def test_a_youth_union_congress_from_an_empty_site(server_url: str, browser: Bro
     chair.check("#confirm-close")
     chair.get_by_role("button", name="Kết thúc bỏ phiếu").click()
     expect(chair.locator("[data-field=status]")).to_have_text("Đã đóng, đang kiểm phiếu")
+    off_the_browser_thread(lambda: decrypt_totals(election))  # two members decrypt the totals only
 
     # Paper ballots of the other four present, entered by two teams: neither sees the other's entries
     # until both have finished the batch; then they agree and the batch is locked.

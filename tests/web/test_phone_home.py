@@ -11,10 +11,10 @@ from django.utils import timezone
 from daihoi.congress import live
 from daihoi.congress.access import SYSTEM, Actor, Role
 from daihoi.congress.models import Congress, Delegate
-from daihoi.voting.actions import ballots
 from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Election, Motion
 from tests.factories import delegate_client, make_congress, make_election
+from tests.voting.evote_helpers import phone_cast, run_key_ceremony
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,8 @@ def test_an_open_electronic_election_shows_a_link_to_its_ballot_then_recorded_af
     html = client.get(home(congress)).content.decode()
     assert f'data-open="election-{election.pk}" data-state="to-vote"' in html
     assert f'href="{ballot_url}"' in html
-    ballots.cast_electronic_ballot(election, congress.delegates.get(number=1), ["c01"], nonce="n" * 24)
+    run_key_ceremony(election)
+    phone_cast(election, congress.delegates.get(number=1), ["c01"], nonce="n" * 24)
     html = client.get(home(congress)).content.decode()
     assert f'data-open="election-{election.pk}" data-state="recorded"' in html
     assert f'href="{ballot_url}"' not in html
@@ -110,7 +111,8 @@ def test_the_open_section_changes_when_a_vote_opens_or_closes_but_not_when_someo
     election = make_election(congress, status=Election.Status.OPEN, allows_electronic=True)
     before = live.congress_state(congress)["open"]
     assert before == {"elections": [election.pk], "motions": []}
-    ballots.cast_electronic_ballot(election, congress.delegates.get(number=1), ["c01"], nonce="x" * 24)
+    run_key_ceremony(election)
+    phone_cast(election, congress.delegates.get(number=1), ["c01"], nonce="x" * 24)
     assert live.congress_state(congress)["open"] == before
     Election.objects.filter(pk=election.pk).update(status=Election.Status.CLOSED)
     assert live.congress_state(congress)["open"] == {"elections": [], "motions": []}
@@ -126,10 +128,8 @@ def test_sign_out_forgets_the_card_on_this_phone(congress):
 
 def test_the_ballot_acknowledgement_links_back_to_the_home(congress):
     election = make_election(congress, status=Election.Status.OPEN, allows_electronic=True)
-    client = phone(congress, 1)
-    done = client.post(
-        reverse("delegate_ballot", args=[congress.slug, election.pk]),
-        {"keep": ["c01"], "nonce": "a" * 24, "step": "cast"},
-    )
-    assert done.status_code == 200
-    assert f'href="{home(congress)}"' in done.content.decode()
+    run_key_ceremony(election)
+    # The phone encrypts and casts from the ballot page itself (issue 10), whose acknowledgement links home.
+    page = phone(congress, 1).get(reverse("delegate_ballot", args=[congress.slug, election.pk]))
+    assert page.status_code == 200
+    assert f'href="{home(congress)}" data-action="home"' in page.content.decode()

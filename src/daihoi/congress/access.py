@@ -77,6 +77,13 @@ class Actor:
 
 
 # What the app itself does (demo data, scheduled steps): audited as "system", never as a person.
+class CongressRequest(HttpRequest):
+    """What a view behind `congress_view` receives: the request, with the congress and who is asking."""
+
+    congress: Congress
+    actor: Actor
+
+
 SYSTEM = Actor(roles=frozenset({Role.ORGANIZER}), name="system")
 
 

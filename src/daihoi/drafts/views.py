@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import CongressRequest, Role, congress_view
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, SpeakerRequest
 from daihoi.congress.views.dashboard import Feature, feature_links
@@ -40,14 +40,14 @@ LINKS: tuple[Feature, ...] = (
 )
 
 
-def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
-    links = feature_links(congress, request.actor.roles, LINKS)  # type: ignore[attr-defined]
+def _context(request: CongressRequest, **extra: Any) -> dict[str, Any]:
+    congress: Congress = request.congress
+    links = feature_links(congress, request.actor.roles, LINKS)
     return {"congress": congress, "links": links, "current": request.resolver_match.url_name, **extra}
 
 
-def _draft(request: HttpRequest, draft_id: int) -> DraftDocument:
-    return get_object_or_404(DraftDocument, pk=draft_id, congress=request.congress)  # type: ignore[attr-defined]
+def _draft(request: CongressRequest, draft_id: int) -> DraftDocument:
+    return get_object_or_404(DraftDocument, pk=draft_id, congress=request.congress)
 
 
 def _upload(request: HttpRequest, name: str = "file") -> tuple[str, bytes]:
@@ -64,9 +64,9 @@ def _upload(request: HttpRequest, name: str = "file") -> tuple[str, bytes]:
 
 @require_GET
 @congress_view(_O, _S, _P)
-def drafts(request: HttpRequest, slug: str) -> HttpResponse:
+def drafts(request: CongressRequest, slug: str) -> HttpResponse:
     """The congress's drafts with their version and number of comments."""
-    congress = request.congress  # type: ignore[attr-defined]
+    congress = request.congress
     rows = [
         (d, d.comments.count(), Synthesis.objects.filter(draft=d).first())
         for d in DraftDocument.objects.filter(congress=congress).order_by("pk")
@@ -78,15 +78,15 @@ def drafts(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_O, _S)
-def draft_import(request: HttpRequest, slug: str) -> HttpResponse:
+def draft_import(request: CongressRequest, slug: str) -> HttpResponse:
     """Import a draft from .docx or .md."""
     error = None
     if request.method == "POST":
         try:
             filename, data = _upload(request)
             draft = document_actions.import_draft(
-                request.congress,  # type: ignore[attr-defined]
-                request.actor,  # type: ignore[attr-defined]
+                request.congress,
+                request.actor,
                 filename=filename,
                 data=data,
                 kind=request.POST.get("kind", ""),
@@ -124,14 +124,14 @@ def draft(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_O, _S)
-def draft_version(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+def draft_version(request: CongressRequest, slug: str, draft_id: int) -> HttpResponse:
     """Upload a new version; comments on unchanged sections follow it."""
     d = _draft(request, draft_id)
     error = None
     if request.method == "POST":
         try:
             filename, data = _upload(request)
-            kept = document_actions.import_new_version(d, request.actor, filename=filename, data=data)  # type: ignore[attr-defined]
+            kept = document_actions.import_new_version(d, request.actor, filename=filename, data=data)
         except ActionError as refused:
             error = refused
         else:
@@ -154,10 +154,10 @@ def draft_version(request: HttpRequest, slug: str, draft_id: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_O, _S)
-def draft_comments(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+def draft_comments(request: CongressRequest, slug: str, draft_id: int) -> HttpResponse:
     """Every comment of a draft; the secretariat types a speaker's comment from the floor here."""
     d = _draft(request, draft_id)
-    congress = request.congress  # type: ignore[attr-defined]
+    congress = request.congress
     error = None
     if request.method == "POST":
         entry = request.POST.get("speaker_request", "")
@@ -171,7 +171,7 @@ def draft_comments(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
                 raise ActionError("speaker_required", _("Chọn lượt phát biểu trong danh sách phát biểu."))
             comment_actions.floor_comment(
                 d,
-                request.actor,  # type: ignore[attr-defined]
+                request.actor,
                 speaker_request=speaker,
                 section=request.POST.get("section", ""),
                 kind=request.POST.get("kind", ""),
@@ -209,14 +209,14 @@ def draft_comments(request: HttpRequest, slug: str, draft_id: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_O, _S)
-def comments_import(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+def comments_import(request: CongressRequest, slug: str, draft_id: int) -> HttpResponse:
     """Import a comment file (Excel, CSV or Word form); all rows or none, with a row-by-row report."""
     d = _draft(request, draft_id)
     error = report = None
     if request.method == "POST":
         try:
             filename, data = _upload(request)
-            report = import_actions.import_comments(d, request.actor, filename=filename, data=data)  # type: ignore[attr-defined]
+            report = import_actions.import_comments(d, request.actor, filename=filename, data=data)
         except ActionError as refused:
             error = refused
         if report is not None and report.is_ok:
@@ -240,14 +240,14 @@ def comments_import(request: HttpRequest, slug: str, draft_id: int) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_O, _S)
-def upper_import(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+def upper_import(request: CongressRequest, slug: str, draft_id: int) -> HttpResponse:
     """Import lower units' synthesis files (.json, .xlsx) as incoming comments; all files or none."""
     d = _draft(request, draft_id)
     error = report = None
     if request.method == "POST":
         files = [(f.name or "", f.read()) for f in request.FILES.getlist("files")]
         try:
-            report = upper_actions.import_lower_syntheses(d, request.actor, files=files)  # type: ignore[attr-defined]
+            report = upper_actions.import_lower_syntheses(d, request.actor, files=files)
         except ActionError as refused:
             error = refused
         if report is not None and report.is_ok:
@@ -264,17 +264,17 @@ def upper_import(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_O, _S)
-def unit_links(request: HttpRequest, slug: str) -> HttpResponse:
+def unit_links(request: CongressRequest, slug: str) -> HttpResponse:
     """The token links of the units (one per cell), to hand to each unit's secretary."""
-    congress = request.congress  # type: ignore[attr-defined]
+    congress = request.congress
     if request.method == "POST":
         try:
             if request.POST.get("revoke", "").isdigit():
                 link = get_object_or_404(UnitLink, congress=congress, pk=int(request.POST["revoke"]))
-                comment_actions.revoke_unit_link(link, request.actor)  # type: ignore[attr-defined]
+                comment_actions.revoke_unit_link(link, request.actor)
                 messages.success(request, _("Đã thu hồi đường dẫn của %(unit)s.") % {"unit": link.unit_name})
             else:
-                made = comment_actions.unit_links_for_cells(congress, request.actor)  # type: ignore[attr-defined]
+                made = comment_actions.unit_links_for_cells(congress, request.actor)
                 messages.success(request, _("Đã tạo %(count)s đường dẫn góp ý.") % {"count": len(made)})
         except ActionError as refused:
             messages.error(request, refused.message)
@@ -291,10 +291,10 @@ def unit_links(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_O, _S)
-def synthesis_editor(request: HttpRequest, slug: str, draft_id: int) -> HttpResponse:
+def synthesis_editor(request: CongressRequest, slug: str, draft_id: int) -> HttpResponse:
     """The synthesis editor: make the first draft, then move, merge, split, reword and mark each point."""
     d = _draft(request, draft_id)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     error = None
     if request.method == "POST":
         op = request.POST.get("op", "")
@@ -387,11 +387,11 @@ def synthesis_report(request: HttpRequest, slug: str, draft_id: int, fmt: str) -
 
 @require_GET
 @congress_view(_O, _S, _P)
-def synthesis_export(request: HttpRequest, slug: str, draft_id: int, fmt: str) -> HttpResponse:
+def synthesis_export(request: CongressRequest, slug: str, draft_id: int, fmt: str) -> HttpResponse:
     """The synthesis as the machine-readable file sent up (JSON or Excel)."""
     d = _draft(request, draft_id)
     synthesis = get_object_or_404(Synthesis, draft=d)
-    name = f"tong-hop-{request.congress.slug}-{d.pk}"  # type: ignore[attr-defined]
+    name = f"tong-hop-{request.congress.slug}-{d.pk}"
     if fmt == "json":
         response: HttpResponse = JsonResponse(
             export_json(synthesis), json_dumps_params={"ensure_ascii": False, "indent": 1}
@@ -412,8 +412,8 @@ def synthesis_export(request: HttpRequest, slug: str, draft_id: int, fmt: str) -
 
 @require_GET
 @congress_view(_D)
-def my_drafts(request: HttpRequest, slug: str) -> HttpResponse:
-    congress = request.congress  # type: ignore[attr-defined]
+def my_drafts(request: CongressRequest, slug: str) -> HttpResponse:
+    congress = request.congress
     rows = [
         (d, list(d.current_sections()))
         for d in DraftDocument.objects.filter(congress=congress).order_by("pk")
@@ -423,10 +423,10 @@ def my_drafts(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_D)
-def my_section(request: HttpRequest, slug: str, draft_id: int, section_id: int) -> HttpResponse:
+def my_section(request: CongressRequest, slug: str, draft_id: int, section_id: int) -> HttpResponse:
     """One section on the phone: numbered lines, the delegate's private note, and a comment form."""
-    congress = request.congress  # type: ignore[attr-defined]
-    delegate = request.actor.delegate  # type: ignore[attr-defined]
+    congress = request.congress
+    delegate = request.actor.delegate
     d = get_object_or_404(DraftDocument, pk=draft_id, congress=congress)
     sections = list(d.current_sections())
     section = next((s for s in sections if s.pk == section_id), None)
@@ -437,7 +437,7 @@ def my_section(request: HttpRequest, slug: str, draft_id: int, section_id: int) 
     if request.method == "POST":
         try:
             if request.POST.get("op") == "note":
-                comment_actions.save_note(delegate, section, request.actor, text=request.POST.get("note", ""))  # type: ignore[attr-defined]
+                comment_actions.save_note(delegate, section, request.actor, text=request.POST.get("note", ""))
                 messages.success(request, _("Đã lưu ghi chú riêng."))
             else:
                 values = {"kind": request.POST.get("kind", ""), "text": request.POST.get("text", "")}
@@ -535,11 +535,11 @@ def unit_form(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @congress_view(_O, _S)
-def comment_correct(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
+def comment_correct(request: CongressRequest, slug: str, comment_id: int) -> HttpResponse:
     """Correct a comment's text (the original is kept and the change audited)."""
-    comment = get_object_or_404(Comment, pk=comment_id, congress=request.congress)  # type: ignore[attr-defined]
+    comment = get_object_or_404(Comment, pk=comment_id, congress=request.congress)
     try:
-        comment_actions.correct_comment(comment, request.actor, text=request.POST.get("text", ""))  # type: ignore[attr-defined]
+        comment_actions.correct_comment(comment, request.actor, text=request.POST.get("text", ""))
     except ActionError as refused:
         messages.error(request, refused.message)
     else:

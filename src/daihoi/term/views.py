@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from daihoi.congress import exports
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import CongressRequest, Role, congress_view
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
 from daihoi.term import actions, dashboard, documents, imports, news
@@ -33,9 +33,9 @@ def _file(doc: Document, fmt: str) -> HttpResponse:
     return response
 
 
-def _context(request: HttpRequest, **extra: object) -> dict[str, object]:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
-    actor = request.actor  # type: ignore[attr-defined]
+def _context(request: CongressRequest, **extra: object) -> dict[str, object]:
+    congress: Congress = request.congress
+    actor = request.actor
     return {
         "congress": congress,
         "may_edit": actor.has(*EDIT),
@@ -51,8 +51,8 @@ def _context(request: HttpRequest, **extra: object) -> dict[str, object]:
 
 @require_GET
 @congress_view(*READ)
-def term_home(request: HttpRequest, slug: str) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+def term_home(request: CongressRequest, slug: str) -> HttpResponse:
+    congress: Congress = request.congress
     resolution = actions.resolution_of(congress)
     state = actions.resolution_state(resolution)
     return render(
@@ -86,11 +86,11 @@ def _back(
 
 @require_POST
 @congress_view(*EDIT)
-def resolution_save(request: HttpRequest, slug: str) -> HttpResponse:
+def resolution_save(request: CongressRequest, slug: str) -> HttpResponse:
     try:
         actions.save_resolution(
-            request.congress,  # type: ignore[attr-defined]
-            request.actor,  # type: ignore[attr-defined]
+            request.congress,
+            request.actor,
             general_goal=request.POST.get("general_goal", ""),
             other_articles=request.POST.get("other_articles", ""),
         )
@@ -115,9 +115,9 @@ def _target_input(request: HttpRequest) -> actions.TargetInput:
 
 @require_POST
 @congress_view(*EDIT)
-def target_add(request: HttpRequest, slug: str) -> HttpResponse:
+def target_add(request: CongressRequest, slug: str) -> HttpResponse:
     try:
-        t = actions.add_target(request.congress, request.actor, _target_input(request))  # type: ignore[attr-defined]
+        t = actions.add_target(request.congress, request.actor, _target_input(request))
     except ActionError as e:
         return _back(slug, e, request)
     return _back(slug, None, request, _("Đã thêm chỉ tiêu %(n)s.") % {"n": t.number})
@@ -125,9 +125,9 @@ def target_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @congress_view(*EDIT)
-def target_delete(request: HttpRequest, slug: str, target_id: int) -> HttpResponse:
+def target_delete(request: CongressRequest, slug: str, target_id: int) -> HttpResponse:
     try:
-        actions.delete_target(request.congress, request.actor, target_id)  # type: ignore[attr-defined]
+        actions.delete_target(request.congress, request.actor, target_id)
     except ActionError as e:
         return _back(slug, e, request)
     return _back(slug, None, request, _("Đã xóa chỉ tiêu."))
@@ -135,11 +135,11 @@ def target_delete(request: HttpRequest, slug: str, target_id: int) -> HttpRespon
 
 @require_POST
 @congress_view(*EDIT)
-def task_add(request: HttpRequest, slug: str) -> HttpResponse:
+def task_add(request: CongressRequest, slug: str) -> HttpResponse:
     try:
         actions.add_key_task(
-            request.congress,  # type: ignore[attr-defined]
-            request.actor,  # type: ignore[attr-defined]
+            request.congress,
+            request.actor,
             text=request.POST.get("text", ""),
             is_breakthrough=request.POST.get("is_breakthrough") == "on",
         )
@@ -150,9 +150,9 @@ def task_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @congress_view(*EDIT)
-def task_delete(request: HttpRequest, slug: str, key_task_id: int) -> HttpResponse:
+def task_delete(request: CongressRequest, slug: str, key_task_id: int) -> HttpResponse:
     try:
-        actions.delete_key_task(request.congress, request.actor, key_task_id)  # type: ignore[attr-defined]
+        actions.delete_key_task(request.congress, request.actor, key_task_id)
     except ActionError as e:
         return _back(slug, e, request)
     return _back(slug, None, request, _("Đã xóa nhiệm vụ."))
@@ -160,11 +160,11 @@ def task_delete(request: HttpRequest, slug: str, key_task_id: int) -> HttpRespon
 
 @require_POST
 @congress_view(*ADOPT)
-def resolution_adopt(request: HttpRequest, slug: str) -> HttpResponse:
+def resolution_adopt(request: CongressRequest, slug: str) -> HttpResponse:
     """Create the adoption motion (electronic unless the form says show of hands) and go to its page."""
     method = request.POST.get("method", Motion.Method.ELECTRONIC)
     try:
-        motion = actions.propose_adoption(request.congress, request.actor, method=method)  # type: ignore[attr-defined]
+        motion = actions.propose_adoption(request.congress, request.actor, method=method)
     except ActionError as e:
         return _back(slug, e, request)
     return redirect("motion_detail", slug, motion.pk)
@@ -172,23 +172,23 @@ def resolution_adopt(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @congress_view(*READ)
-def resolution_docx(request: HttpRequest, slug: str) -> HttpResponse:
-    return _file(documents.resolution_document(request.congress), "docx")  # type: ignore[attr-defined]
+def resolution_docx(request: CongressRequest, slug: str) -> HttpResponse:
+    return _file(documents.resolution_document(request.congress), "docx")
 
 
 @require_GET
 @congress_view(*READ)
-def resolution_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    return _file(documents.resolution_document(request.congress), "pdf")  # type: ignore[attr-defined]
+def resolution_pdf(request: CongressRequest, slug: str) -> HttpResponse:
+    return _file(documents.resolution_document(request.congress), "pdf")
 
 
 # --- the review of the last term --------------------------------------------------------------------
 
 
 def _review_page(
-    request: HttpRequest, report: imports.ImportReport | None = None, error: ActionError | None = None
+    request: CongressRequest, report: imports.ImportReport | None = None, error: ActionError | None = None
 ) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+    congress: Congress = request.congress
     lines, summary = actions.judge_targets(actions.review_targets(congress))
     status = 400 if error or (report and not report.is_ok) else 200
     return render(
@@ -222,7 +222,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @congress_view(*EDIT)
-def review_import(request: HttpRequest, slug: str) -> HttpResponse:
+def review_import(request: CongressRequest, slug: str) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         return _review_page(request, error=ActionError("no_file", _("Chưa chọn tệp Excel để nhập.")))
@@ -231,7 +231,7 @@ def review_import(request: HttpRequest, slug: str) -> HttpResponse:
             request.congress,
             upload.name or "",
             upload.read(),
-            request.actor,  # type: ignore[attr-defined]
+            request.actor,
         )
     except ActionError as e:
         return _review_page(request, error=e)
@@ -247,9 +247,9 @@ def review_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @congress_view(*EDIT)
-def review_previous(request: HttpRequest, slug: str) -> HttpResponse:
+def review_previous(request: CongressRequest, slug: str) -> HttpResponse:
     try:
-        n = actions.take_review_from_previous(request.congress, request.actor)  # type: ignore[attr-defined]
+        n = actions.take_review_from_previous(request.congress, request.actor)
     except ActionError as e:
         messages.error(request, e.message)
     else:
@@ -259,14 +259,14 @@ def review_previous(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @congress_view(*READ)
-def review_docx(request: HttpRequest, slug: str) -> HttpResponse:
-    return _file(documents.review_document(request.congress), "docx")  # type: ignore[attr-defined]
+def review_docx(request: CongressRequest, slug: str) -> HttpResponse:
+    return _file(documents.review_document(request.congress), "docx")
 
 
 @require_GET
 @congress_view(*READ)
-def review_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    filename, data = exports.export("term_review", request.congress)  # type: ignore[attr-defined]
+def review_xlsx(request: CongressRequest, slug: str) -> HttpResponse:
+    filename, data = exports.export("term_review", request.congress)
     response = HttpResponse(data, content_type=exports.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -293,14 +293,14 @@ def _year_targets(congress: Congress, year: int, review: bool) -> list[Target]:
 
 
 def _year_page(
-    request: HttpRequest,
+    request: CongressRequest,
     year: int,
     *,
     review: bool,
     error: ActionError | None = None,
     report: imports.ImportReport | None = None,
 ) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+    congress: Congress = request.congress
     rows = []
     for t in _year_targets(congress, year, review):
         v = next((x for x in t.values.all() if x.year == year), None)
@@ -330,15 +330,15 @@ def _year_page(
     )
 
 
-def _save_year(request: HttpRequest, slug: str, year: int, *, review: bool) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+def _save_year(request: CongressRequest, slug: str, year: int, *, review: bool) -> HttpResponse:
+    congress: Congress = request.congress
     targets = _year_targets(congress, year, review)
     done = "term_review" if review else "term_dashboard"
     report: imports.ImportReport | None = None
     try:
         if "file" in request.FILES and not review:
             upload = request.FILES["file"]
-            report = imports.import_year(congress, year, upload.name or "", upload.read(), request.actor)  # type: ignore[attr-defined]
+            report = imports.import_year(congress, year, upload.name or "", upload.read(), request.actor)
             if report.is_ok:
                 messages.success(request, _("Đã nhập kết quả năm %(y)s từ tệp.") % {"y": year})
                 return redirect(done, slug)
@@ -348,7 +348,7 @@ def _save_year(request: HttpRequest, slug: str, year: int, *, review: bool) -> H
                 for t in targets
                 if t.term_start < year <= t.term_end
             }
-            n = actions.record_year(congress, year, entries, request.actor, review=review)  # type: ignore[attr-defined]
+            n = actions.record_year(congress, year, entries, request.actor, review=review)
             messages.success(request, _("Đã lưu %(n)s kết quả năm %(y)s.") % {"n": n, "y": year})
             return redirect(done, slug)
     except ActionError as e:
@@ -385,8 +385,8 @@ def review_year_save(request: HttpRequest, slug: str, year: int) -> HttpResponse
 
 @require_GET
 @congress_view(*READ)
-def term_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+def term_dashboard(request: CongressRequest, slug: str) -> HttpResponse:
+    congress: Congress = request.congress
     as_of, cards = dashboard.cards(congress)
     return render(
         request,
@@ -397,16 +397,16 @@ def term_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @congress_view(*READ)
-def year_report_docx(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+def year_report_docx(request: CongressRequest, slug: str, year: int) -> HttpResponse:
+    congress: Congress = request.congress
     return _file(documents.year_report_document(congress, _year(congress, year)), "docx")
 
 
 @require_GET
 @congress_view(*READ)
-def midterm_docx(request: HttpRequest, slug: str) -> HttpResponse:
+def midterm_docx(request: CongressRequest, slug: str) -> HttpResponse:
     """The mid-term review: the middle year of the term, or the last year reported if that comes earlier."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+    congress: Congress = request.congress
     middle = congress.term_start + (congress.term_end - congress.term_start + 1) // 2
     reported = dashboard.as_of_year(congress, actions.own_targets(congress))
     year = max(congress.term_start + 1, min(middle, reported))
@@ -415,12 +415,12 @@ def midterm_docx(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @congress_view(Role.ORGANIZER)
-def next_congress(request: HttpRequest, slug: str) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+def next_congress(request: CongressRequest, slug: str) -> HttpResponse:
+    congress: Congress = request.congress
     try:
         nxt = actions.start_next_congress(
             congress,
-            request.actor,  # type: ignore[attr-defined]
+            request.actor,
             slug=request.POST.get("slug", "") or f"{congress.slug}-{congress.ordinal + 1}",
             starts_on=_date_or_none(request.POST.get("starts_on", "")),
         )
@@ -443,8 +443,8 @@ def _date_or_none(text: str) -> dt.date | None:
 
 @require_GET
 @congress_view(*READ)
-def news_page(request: HttpRequest, slug: str) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+def news_page(request: CongressRequest, slug: str) -> HttpResponse:
+    congress: Congress = request.congress
     page = actions.news_page_of(congress)
     public_url = request.build_absolute_uri(reverse("term_public_news", args=[page.token]))
     return render(
@@ -456,15 +456,15 @@ def news_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @congress_view(*READ)
-def news_docx(request: HttpRequest, slug: str) -> HttpResponse:
-    return _file(documents.news_document(request.congress), "docx")  # type: ignore[attr-defined]
+def news_docx(request: CongressRequest, slug: str) -> HttpResponse:
+    return _file(documents.news_document(request.congress), "docx")
 
 
 @require_POST
 @congress_view(Role.ORGANIZER)
-def news_publish(request: HttpRequest, slug: str) -> HttpResponse:
+def news_publish(request: CongressRequest, slug: str) -> HttpResponse:
     publish = request.POST.get("publish") == "1"
-    actions.publish_news(request.congress, request.actor, publish=publish)  # type: ignore[attr-defined]
+    actions.publish_news(request.congress, request.actor, publish=publish)
     messages.success(request, _("Đã công bố trang tin.") if publish else _("Đã ngừng công bố trang tin."))
     return redirect("term_news", slug)
 

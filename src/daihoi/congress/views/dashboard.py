@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from daihoi.congress.access import Role, congress_view, delegate_session_key
+from daihoi.congress.access import CongressRequest, Role, congress_view, delegate_session_key
 from daihoi.congress.actions import setup as actions
 from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
@@ -162,9 +162,9 @@ def _decimal(value: Fraction, places: int) -> str:
 
 @require_GET
 @congress_view(*Role.STAFF)
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
-    roles = request.actor.roles  # type: ignore[attr-defined]
+def dashboard(request: CongressRequest, slug: str) -> HttpResponse:
+    congress: Congress = request.congress
+    roles = request.actor.roles
     rows, totals = _allocation_rows(congress)
     context = {
         "congress": congress,
@@ -188,10 +188,10 @@ def _int_field(data: Any, name: str, label: str, errors: list[str]) -> int:
 
 @require_http_methods(["GET", "POST"])
 @congress_view(Role.ORGANIZER)
-def setup(request: HttpRequest, slug: str) -> HttpResponse:
+def setup(request: CongressRequest, slug: str) -> HttpResponse:
     """Member counts per sub-unit and seat numbers → allocation; open and close the session."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
-    actor = request.actor  # type: ignore[attr-defined]
+    congress: Congress = request.congress
+    actor = request.actor
     units = actions.sub_units(congress)
     errors: list[str] = []
     error_code = ""

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from daihoi.congress import live, phone
-from daihoi.congress.access import Role, congress_view, screen_session_key
+from daihoi.congress.access import CongressRequest, Role, congress_view, screen_session_key
 from daihoi.congress.actions import agenda as agenda_actions
 from daihoi.congress.actions import speakers as speaker_actions
 from daihoi.congress.actions.setup import rule_error
@@ -87,10 +87,10 @@ def _parse_item_form(data: Any) -> dict[str, Any]:
 
 
 def _agenda_page(
-    request: HttpRequest, *, error: ActionError | None = None, status: int = 200, form: Any = None
+    request: CongressRequest, *, error: ActionError | None = None, status: int = 200, form: Any = None
 ) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
-    actor = request.actor  # type: ignore[attr-defined]
+    congress: Congress = request.congress
+    actor = request.actor
     items = list(AgendaItem.objects.filter(congress=congress).order_by("order"))
     context = {
         "congress": congress,
@@ -115,11 +115,11 @@ def agenda_manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @congress_view(_O, states=_EDITABLE)
-def agenda_add(request: HttpRequest, slug: str) -> HttpResponse:
+def agenda_add(request: CongressRequest, slug: str) -> HttpResponse:
     try:
         item = agenda_actions.add_item(
-            request.congress,  # type: ignore[attr-defined]
-            request.actor,  # type: ignore[attr-defined]
+            request.congress,
+            request.actor,
             **_parse_item_form(request.POST),
         )
     except ActionError as error:
@@ -131,12 +131,12 @@ def agenda_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @congress_view(_O, states=_EDITABLE)
-def agenda_edit(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+def agenda_edit(request: CongressRequest, slug: str, item_id: int) -> HttpResponse:
     try:
         item = agenda_actions.edit_item(
-            request.congress,  # type: ignore[attr-defined]
+            request.congress,
             item_id,
-            request.actor,  # type: ignore[attr-defined]
+            request.actor,
             **_parse_item_form(request.POST),
         )
     except ActionError as error:
@@ -146,13 +146,13 @@ def agenda_edit(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
 
 @require_POST
 @congress_view(_O, states=_EDITABLE)
-def agenda_move(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+def agenda_move(request: CongressRequest, slug: str, item_id: int) -> HttpResponse:
     try:
         item = agenda_actions.move_item(
-            request.congress,  # type: ignore[attr-defined]
+            request.congress,
             item_id,
             request.POST.get("direction", ""),
-            request.actor,  # type: ignore[attr-defined]
+            request.actor,
         )
     except ActionError as error:
         return _refused(request, error, _agenda_page)
@@ -161,9 +161,9 @@ def agenda_move(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
 
 @require_POST
 @congress_view(_O, states=_EDITABLE)
-def agenda_delete(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+def agenda_delete(request: CongressRequest, slug: str, item_id: int) -> HttpResponse:
     try:
-        agenda_actions.delete_item(request.congress, item_id, request.actor)  # type: ignore[attr-defined]
+        agenda_actions.delete_item(request.congress, item_id, request.actor)
     except ActionError as error:
         return _refused(request, error, _agenda_page)
     return _done(request, _("Đã xoá một nội dung khỏi chương trình."), "agenda_manage", slug)
@@ -171,12 +171,12 @@ def agenda_delete(request: HttpRequest, slug: str, item_id: int) -> HttpResponse
 
 @require_POST
 @congress_view(_P, _O, states=_IN_SESSION)
-def agenda_set_current(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+def agenda_set_current(request: CongressRequest, slug: str, item_id: int) -> HttpResponse:
     try:
         item = agenda_actions.set_current_item(
-            request.congress,  # type: ignore[attr-defined]
+            request.congress,
             item_id,
-            request.actor,  # type: ignore[attr-defined]
+            request.actor,
         )
     except ActionError as error:
         return _refused(request, error, _agenda_page)
@@ -185,12 +185,12 @@ def agenda_set_current(request: HttpRequest, slug: str, item_id: int) -> HttpRes
 
 @require_POST
 @congress_view(_P, _O, states=_IN_SESSION)
-def agenda_finish(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+def agenda_finish(request: CongressRequest, slug: str, item_id: int) -> HttpResponse:
     try:
         item = agenda_actions.finish_item(
-            request.congress,  # type: ignore[attr-defined]
+            request.congress,
             item_id,
-            request.actor,  # type: ignore[attr-defined]
+            request.actor,
         )
     except ActionError as error:
         return _refused(request, error, _agenda_page)
@@ -201,10 +201,10 @@ def agenda_finish(request: HttpRequest, slug: str, item_id: int) -> HttpResponse
 
 
 def _speakers_page(
-    request: HttpRequest, *, error: ActionError | None = None, status: int = 200
+    request: CongressRequest, *, error: ActionError | None = None, status: int = 200
 ) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
-    actor = request.actor  # type: ignore[attr-defined]
+    congress: Congress = request.congress
+    actor = request.actor
     queue = list(speaker_actions.queue_requests(congress))
     finished = list(
         SpeakerRequest.objects.filter(congress=congress)
@@ -258,14 +258,14 @@ def _parse_minutes(raw: str) -> int:
 
 
 def _speaker_action(
-    request: HttpRequest,
+    request: CongressRequest,
     slug: str,
     request_id: int,
     run: Callable[[Congress, int, Any], SpeakerRequest],
     done: str,
 ) -> HttpResponse:
     try:
-        r = run(request.congress, request_id, request.actor)  # type: ignore[attr-defined]
+        r = run(request.congress, request_id, request.actor)
     except ActionError as error:
         return _refused(request, error, _speakers_page)
     return _done(request, done % {"name": r.delegate.full_name}, "speakers_manage", slug, status=r.status)
@@ -334,10 +334,10 @@ def speaker_time_limit(request: HttpRequest, slug: str, request_id: int) -> Http
 
 
 def _delegate_page(
-    request: HttpRequest, *, error: ActionError | None = None, status: int = 200, topic: str = ""
+    request: CongressRequest, *, error: ActionError | None = None, status: int = 200, topic: str = ""
 ) -> HttpResponse:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
-    delegate: Delegate = request.actor.delegate  # type: ignore[attr-defined]
+    congress: Congress = request.congress
+    delegate: Delegate = request.actor.delegate
     delegate.refresh_from_db()
     item = agenda_actions.current_item(congress)
     mine = list(
@@ -401,13 +401,13 @@ def delegate_sign_out(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @congress_view(Role.DELEGATE, states=_IN_SESSION)
-def delegate_request_floor(request: HttpRequest, slug: str) -> HttpResponse:
+def delegate_request_floor(request: CongressRequest, slug: str) -> HttpResponse:
     topic = request.POST.get("topic", "")
     try:
         speaker_actions.request_floor(
-            request.congress,  # type: ignore[attr-defined]
-            request.actor.delegate,  # type: ignore[attr-defined]
-            request.actor,  # type: ignore[attr-defined]
+            request.congress,
+            request.actor.delegate,
+            request.actor,
             topic=topic,
         )
     except ActionError as error:
@@ -417,12 +417,12 @@ def delegate_request_floor(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @congress_view(Role.DELEGATE, states=_IN_SESSION)
-def delegate_withdraw(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def delegate_withdraw(request: CongressRequest, slug: str, request_id: int) -> HttpResponse:
     try:
         speaker_actions.withdraw_request(
-            request.congress,  # type: ignore[attr-defined]
+            request.congress,
             request_id,
-            request.actor,  # type: ignore[attr-defined]
+            request.actor,
         )
     except ActionError as error:
         return _refused(request, error, _delegate_page)
@@ -447,9 +447,9 @@ def roman(n: int) -> str:
 @never_cache
 @require_GET
 @congress_view(Role.SCREEN)
-def screen(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def screen(request: CongressRequest, slug: str, token: str) -> HttpResponse:
     """The projector: read-only, full screen, live. The token is remembered so polling works too."""
-    congress: Congress = get_object_or_404(Congress, pk=request.congress.pk)  # type: ignore[attr-defined]
+    congress: Congress = get_object_or_404(Congress, pk=request.congress.pk)
     request.session[screen_session_key(congress.pk)] = congress.screen_token
     context = {
         "congress": congress,

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from daihoi.congress import live
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import CongressRequest, Role, congress_view
 from daihoi.congress.actions import checkin as actions
 from daihoi.congress.attendance import Attendance, attendance
 from daihoi.congress.errors import ActionError
@@ -107,8 +107,8 @@ def _text(data: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _answer(request: HttpRequest, act: Callable[[], actions.CheckInResult]) -> JsonResponse:
-    congress = request.congress  # type: ignore[attr-defined]
+def _answer(request: CongressRequest, act: Callable[[], actions.CheckInResult]) -> JsonResponse:
+    congress = request.congress
     try:
         result = act()
     except ActionError as error:
@@ -122,10 +122,10 @@ def _answer(request: HttpRequest, act: Callable[[], actions.CheckInResult]) -> J
     )
 
 
-def _delegate(request: HttpRequest, data: dict[str, Any]) -> Delegate:
+def _delegate(request: CongressRequest, data: dict[str, Any]) -> Delegate:
     raw = _text(data, "delegate")
     delegate = (
-        Delegate.objects.filter(congress=request.congress, pk=parse_int(raw)).first()  # type: ignore[attr-defined]
+        Delegate.objects.filter(congress=request.congress, pk=parse_int(raw)).first()
         if is_int(raw, minimum=1)
         else None
     )
@@ -139,9 +139,9 @@ def _delegate(request: HttpRequest, data: dict[str, Any]) -> Delegate:
 @never_cache
 @require_GET
 @congress_view(*DESK)
-def desk(request: HttpRequest, slug: str) -> HttpResponse:
+def desk(request: CongressRequest, slug: str) -> HttpResponse:
     """One big field for the scanner; search by name; live counts."""
-    congress = request.congress  # type: ignore[attr-defined]
+    congress = request.congress
     figures = attendance(congress)
     return render(
         request,
@@ -159,10 +159,10 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_POST
 @congress_view(*DESK)
-def desk_scan(request: HttpRequest, slug: str) -> JsonResponse:
+def desk_scan(request: CongressRequest, slug: str) -> JsonResponse:
     """Check in by the scanned code (`code`) or, from a search result, by id (`delegate`)."""
     data = _payload(request)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     nonce = _text(data, "nonce")
     if data.get("guest") not in (None, ""):
         return _guest_answer(request, _text(data, "guest"))
@@ -172,7 +172,7 @@ def desk_scan(request: HttpRequest, slug: str) -> JsonResponse:
         )
     return _answer(
         request,
-        lambda: actions.check_in(request.congress, _text(data, "code"), nonce=nonce, actor=actor),  # type: ignore[attr-defined]
+        lambda: actions.check_in(request.congress, _text(data, "code"), nonce=nonce, actor=actor),
     )
 
 
@@ -187,15 +187,15 @@ def _guest_row(g: Guest) -> dict[str, Any]:
     }
 
 
-def _guest_answer(request: HttpRequest, raw: str) -> JsonResponse:
+def _guest_answer(request: CongressRequest, raw: str) -> JsonResponse:
     """A guest found by name arrives: recorded, never counted (the attendance figures do not move)."""
-    congress = request.congress  # type: ignore[attr-defined]
+    congress = request.congress
     try:
         if not is_int(raw, minimum=1):
             raise ActionError(
                 "bad_guest", _("Không tìm thấy khách mời %(id)s trong đại hội này.") % {"id": raw}
             )
-        guest = actions.check_in_guest(congress, parse_int(raw), actor=request.actor)  # type: ignore[attr-defined]
+        guest = actions.check_in_guest(congress, parse_int(raw), actor=request.actor)
     except ActionError as error:
         status = 400 if error.code in _BAD_REQUEST else 409
         return JsonResponse(
@@ -218,9 +218,9 @@ def _matching_guests(congress: Any, q: str) -> list[Guest]:
 @never_cache
 @require_POST
 @congress_view(*DESK)
-def desk_check_out(request: HttpRequest, slug: str) -> JsonResponse:
+def desk_check_out(request: CongressRequest, slug: str) -> JsonResponse:
     data = _payload(request)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     return _answer(
         request, lambda: actions.check_out(_delegate(request, data), nonce=_text(data, "nonce"), actor=actor)
     )
@@ -229,9 +229,9 @@ def desk_check_out(request: HttpRequest, slug: str) -> JsonResponse:
 @never_cache
 @require_POST
 @congress_view(*DESK)
-def desk_excuse(request: HttpRequest, slug: str) -> JsonResponse:
+def desk_excuse(request: CongressRequest, slug: str) -> JsonResponse:
     data = _payload(request)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     return _answer(
         request,
         lambda: actions.mark_excused(
@@ -243,10 +243,10 @@ def desk_excuse(request: HttpRequest, slug: str) -> JsonResponse:
 @never_cache
 @require_GET
 @congress_view(*DESK)
-def desk_search(request: HttpRequest, slug: str) -> JsonResponse:
+def desk_search(request: CongressRequest, slug: str) -> JsonResponse:
     """Delegates whose name (without diacritics) or number matches `q`: "nguyen van a" finds "Nguyễn Văn A";
     and guests whose name matches (`guests`)."""
-    congress = request.congress  # type: ignore[attr-defined]
+    congress = request.congress
     q = search_key(request.GET.get("q", ""))[:100]
     found: list[Delegate] = []
     if q:
@@ -285,9 +285,9 @@ def desk_search(request: HttpRequest, slug: str) -> JsonResponse:
 @never_cache
 @require_GET
 @congress_view(*STAFF)
-def board(request: HttpRequest, slug: str) -> HttpResponse:
+def board(request: CongressRequest, slug: str) -> HttpResponse:
     """The attendance board: counts, quorum, sub-units; kept current by the live socket."""
-    congress = request.congress  # type: ignore[attr-defined]
+    congress = request.congress
     figures = attendance(congress)
     return render(
         request,
@@ -299,6 +299,6 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_GET
 @congress_view(*STAFF, Role.DELEGATE, Role.SCREEN)
-def state_json(request: HttpRequest, slug: str) -> JsonResponse:
+def state_json(request: CongressRequest, slug: str) -> JsonResponse:
     """The public congress state: the same document the live socket sends (its polling fallback)."""
-    return JsonResponse(live.congress_state(request.congress))  # type: ignore[attr-defined]
+    return JsonResponse(live.congress_state(request.congress))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import CongressRequest, Role, congress_view
 from daihoi.congress.actions import hall_address as actions
 from daihoi.congress.cards import hall_address, is_loopback, lan_addresses, qr_data_uri
 from daihoi.congress.errors import ActionError
@@ -26,9 +26,9 @@ def _port(request: HttpRequest) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @congress_view(Role.ORGANIZER)
-def hall_address_setting(request: HttpRequest, slug: str) -> HttpResponse:
+def hall_address_setting(request: CongressRequest, slug: str) -> HttpResponse:
     """Set the address phones open; the server's own LAN addresses are offered."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+    congress: Congress = request.congress
     error = None
     form = {"hall_address": congress.hall_address, "wifi_name": congress.wifi_name}
     if request.method == "POST":
@@ -38,7 +38,7 @@ def hall_address_setting(request: HttpRequest, slug: str) -> HttpResponse:
                 congress,
                 address=form["hall_address"],
                 wifi_name=form["wifi_name"],
-                actor=request.actor,  # type: ignore[attr-defined]
+                actor=request.actor,
             )
         except ActionError as e:
             error = e
@@ -62,9 +62,9 @@ def hall_address_setting(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_GET
 @congress_view(Role.ORGANIZER, Role.SECRETARIAT)
-def hall_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+def hall_sheet(request: CongressRequest, slug: str) -> HttpResponse:
     """One A4 page to print: the Wi-Fi name, the hall address and its QR code."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+    congress: Congress = request.congress
     address = hall_address(congress)
     context = {
         "congress": congress,

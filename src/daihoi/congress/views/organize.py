@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from daihoi.congress.access import Actor, Role, congress_view, deny
+from daihoi.congress.access import Actor, CongressRequest, Role, congress_view, deny
 from daihoi.congress.actions import organizer as actions
 from daihoi.congress.actions.organizer import Account, SpecErrors
 from daihoi.congress.errors import ActionError
@@ -289,10 +289,10 @@ def sign_in_sheet(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @congress_view(Role.ORGANIZER, states={Congress.State.PREPARATION})
-def prepare(request: HttpRequest, slug: str) -> HttpResponse:
+def prepare(request: CongressRequest, slug: str) -> HttpResponse:
     """Edit the congress's facts, units and staff accounts until it opens."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
-    actor: Actor = request.actor  # type: ignore[attr-defined]
+    congress: Congress = request.congress
+    actor: Actor = request.actor
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         form = request.POST.get("form")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daihoi.congress import exports
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import CongressRequest, Role, congress_view
 from daihoi.congress.actions import credentials as credential_actions
 from daihoi.congress.actions import roll as roll_actions
 from daihoi.congress.actions.setup import rule_error, sub_units
@@ -51,9 +51,9 @@ ROLL_LINKS: tuple[Feature, ...] = (
 )
 
 
-def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    congress: Congress = request.congress  # type: ignore[attr-defined]
-    roles = request.actor.roles  # type: ignore[attr-defined]
+def _context(request: CongressRequest, **extra: Any) -> dict[str, Any]:
+    congress: Congress = request.congress
+    roles = request.actor.roles
     links = feature_links(congress, roles, ROLL_LINKS)
     return {"congress": congress, "links": links, "current": request.resolver_match.url_name, **extra}
 
@@ -70,9 +70,9 @@ FILTERS = {
 
 @require_GET
 @congress_view(_O, _S, _C, _P)
-def roll(request: HttpRequest, slug: str) -> HttpResponse:
+def roll(request: CongressRequest, slug: str) -> HttpResponse:
     """Every delegate, filtered by unit, kind, standing, credential, attendance; searched without diacritics."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+    congress: Congress = request.congress
     delegates = Delegate.objects.filter(congress=congress).select_related("unit").order_by("number")
     units = sub_units(congress)
     chosen: dict[str, str] = {}
@@ -110,9 +110,9 @@ def roll(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_O, states=OPEN_STATES)
-def roll_import(request: HttpRequest, slug: str) -> HttpResponse:
+def roll_import(request: CongressRequest, slug: str) -> HttpResponse:
     """Upload an Excel or CSV roll; all rows are imported or none, with a row-by-row report."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+    congress: Congress = request.congress
     error: ActionError | None = None
     report: roll_actions.ImportReport | None = None
     if request.method == "POST":
@@ -136,7 +136,7 @@ def roll_import(request: HttpRequest, slug: str) -> HttpResponse:
                     congress,
                     upload.name or "",
                     upload.read(),
-                    request.actor,  # type: ignore[attr-defined]
+                    request.actor,
                 )
             except ActionError as refused:
                 error = refused
@@ -184,9 +184,9 @@ def _xlsx_response(identifier: str, congress: Congress) -> HttpResponse:
 
 @require_GET
 @congress_view(_O)
-def roll_export(request: HttpRequest, slug: str) -> HttpResponse:
+def roll_export(request: CongressRequest, slug: str) -> HttpResponse:
     """The roll as .xlsx, in the columns the import reads, with card codes (organizer only: codes sign in)."""
-    return _xlsx_response("roll", request.congress)  # type: ignore[attr-defined]
+    return _xlsx_response("roll", request.congress)
 
 
 # Guests ------------------------------------------------------------------------------------------------
@@ -194,15 +194,15 @@ def roll_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_O)
-def guests(request: HttpRequest, slug: str) -> HttpResponse:
+def guests(request: CongressRequest, slug: str) -> HttpResponse:
     """The guests (never vote, never count) and a form to add one."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+    congress: Congress = request.congress
     error: ActionError | None = None
     values = {"full_name": "", "title": "", "organization_name": ""}
     if request.method == "POST":
         values = {key: request.POST.get(key, "") for key in values}
         try:
-            guest = roll_actions.add_guest(congress, request.actor, **values)  # type: ignore[attr-defined]
+            guest = roll_actions.add_guest(congress, request.actor, **values)
         except ActionError as refused:
             error = refused
         else:
@@ -230,10 +230,10 @@ def _back(request: HttpRequest, congress: Congress, anchor: str = "") -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @congress_view(_C, _O, states=OPEN_STATES)
-def credentials(request: HttpRequest, slug: str) -> HttpResponse:
+def credentials(request: CongressRequest, slug: str) -> HttpResponse:
     """Mark each delegate's credentials accepted or rejected (with a reason), or accept all pending."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
-    actor = request.actor  # type: ignore[attr-defined]
+    congress: Congress = request.congress
+    actor = request.actor
     error: ActionError | None = None
     if request.method == "POST":
         try:
@@ -294,17 +294,17 @@ def credentials(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @congress_view(_C, _O, _P, _S)
-def credentials_report(request: HttpRequest, slug: str) -> HttpResponse:
+def credentials_report(request: CongressRequest, slug: str) -> HttpResponse:
     """The committee's report: convened and present, by kind, standing, sub-unit, sex, age and result."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+    congress: Congress = request.congress
     report = credential_actions.credentials_report(congress)
     return render(request, "congress/roll/credentials_report.html", _context(request, report=report))
 
 
 @require_GET
 @congress_view(_C, _O, _P, _S)
-def credentials_report_export(request: HttpRequest, slug: str) -> HttpResponse:
-    return _xlsx_response("credentials_report", request.congress)  # type: ignore[attr-defined]
+def credentials_report_export(request: CongressRequest, slug: str) -> HttpResponse:
+    return _xlsx_response("credentials_report", request.congress)
 
 
 # Cards -------------------------------------------------------------------------------------------------
@@ -312,9 +312,9 @@ def credentials_report_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @congress_view(_O)
-def cards_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def cards_pdf(request: CongressRequest, slug: str) -> HttpResponse:
     """Every delegate's card (or one sub-unit's, `?unit=<id>`), four A6 cards per A4 page."""
-    congress: Congress = request.congress  # type: ignore[attr-defined]
+    congress: Congress = request.congress
     if request.GET.get("guests"):  # guests' cards carry only their code: no hall address needed
         guests = list(congress.guests.order_by("full_name", "pk"))
         if not guests:
@@ -354,6 +354,6 @@ def cards_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _cards_refused(request: HttpRequest, code: str, message: str) -> HttpResponse:
-    context = _context(request, error=ActionError(code, message), units=sub_units(request.congress))  # type: ignore[attr-defined]
+def _cards_refused(request: CongressRequest, code: str, message: str) -> HttpResponse:
+    context = _context(request, error=ActionError(code, message), units=sub_units(request.congress))
     return render(request, "congress/roll/cards_refused.html", context, status=400)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import CongressRequest, Role, congress_view
 from daihoi.congress.errors import ActionError
 from daihoi.congress.json_body import BadJson, load_json
 from daihoi.congress.models import Congress
@@ -37,19 +37,19 @@ _STATUS = {
 }
 
 
-def _election(request: HttpRequest, election_id: int) -> Election:
+def _election(request: CongressRequest, election_id: int) -> Election:
     return get_object_or_404(
         Election.objects.select_related("congress"),
         pk=election_id,
-        congress=request.congress,  # type: ignore[attr-defined]
+        congress=request.congress,
     )
 
 
-def _ballot_context(request: HttpRequest, election: Election, **extra: Any) -> dict[str, Any]:
-    delegate = request.actor.delegate  # type: ignore[attr-defined]
+def _ballot_context(request: CongressRequest, election: Election, **extra: Any) -> dict[str, Any]:
+    delegate = request.actor.delegate
     candidates = actions.ballot_candidates(election)
     context: dict[str, Any] = {
-        "congress": request.congress,  # type: ignore[attr-defined]
+        "congress": request.congress,
         "election": election,
         "delegate": delegate,
         "candidates": candidates,
@@ -97,7 +97,7 @@ CAST_MAX_BYTES = 1024 * 1024
 @never_cache
 @require_POST
 @congress_view(Role.DELEGATE, states=IN_SESSION)
-def cast(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def cast(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     """The script's cast: JSON {"nonce", "credential", "ballot": ciphertexts and proofs}; answered only
     after commit, with the ballot's tracker."""
     try:
@@ -112,7 +112,7 @@ def cast(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
         # By id: the action reads (and locks) the election once; another congress's is `wrong_congress`.
         result = actions.cast_electronic_ballot(
             election_id,
-            request.actor.delegate,  # type: ignore[attr-defined]
+            request.actor.delegate,
             body["ballot"],
             credential=str(body.get("credential", "")),
             nonce=str(body.get("nonce", "")),
@@ -127,7 +127,7 @@ def cast(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
 
 @never_cache
 @congress_view(Role.PRESIDIUM, Role.COUNTING)
-def not_voted(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def not_voted(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     """Who may vote and has not cast an electronic ballot yet: names only, never a ballot."""
     election = _election(request, election_id)
     missing = actions.not_voted(election)
@@ -143,16 +143,16 @@ def not_voted(request: HttpRequest, slug: str, election_id: int) -> HttpResponse
     return render(
         request,
         "voting/not_voted.html",
-        {"congress": request.congress, "election": election, "missing": missing, "voted": voted},  # type: ignore[attr-defined]
+        {"congress": request.congress, "election": election, "missing": missing, "voted": voted},
     )
 
 
 @never_cache
 @congress_view(Role.DELEGATE, *Role.STAFF)
-def receipts(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def receipts(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     """After certification: every ballot's tracker; a voter looks up the one the phone showed."""
     election = _election(request, election_id)
-    context: dict[str, Any] = {"congress": request.congress, "election": election}  # type: ignore[attr-defined]
+    context: dict[str, Any] = {"congress": request.congress, "election": election}
     try:
         rows = actions.published_trackers(election)
     except ActionError as refused:

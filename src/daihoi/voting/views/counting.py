@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import CongressRequest, Role, congress_view
 from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
@@ -33,20 +33,20 @@ IN_SESSION = {Congress.State.IN_SESSION}
 STAFF = (Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.COUNTING)
 
 
-def _election(request: HttpRequest, election_id: int) -> Election:
+def _election(request: CongressRequest, election_id: int) -> Election:
     return get_object_or_404(
         Election.objects.select_related("congress", "congress__organization"),
         pk=election_id,
-        congress=request.congress,  # type: ignore[attr-defined]
+        congress=request.congress,
     )
 
 
-def _batch(request: HttpRequest, election_id: int, batch_id: int) -> PaperBatch:
+def _batch(request: CongressRequest, election_id: int, batch_id: int) -> PaperBatch:
     return get_object_or_404(
         PaperBatch.objects.select_related("election__congress"),
         pk=batch_id,
         election_id=election_id,
-        election__congress=request.congress,  # type: ignore[attr-defined]
+        election__congress=request.congress,
     )
 
 
@@ -88,13 +88,13 @@ def ballot_pdf(request: HttpRequest, slug: str, election_id: int) -> HttpRespons
 @never_cache
 @require_http_methods(["GET", "POST"])
 @congress_view(Role.COUNTING, Role.ORGANIZER, states=IN_SESSION)
-def paper_batches(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def paper_batches(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     """The batches of paper ballots; POST opens a new batch."""
     election = _election(request, election_id)
     here = reverse("paper_batches", kwargs={"slug": slug, "election_id": election.pk})
     if request.method == "POST":
         try:
-            batch = paper.create_batch(election, request.actor, label=request.POST.get("label", ""))  # type: ignore[attr-defined]
+            batch = paper.create_batch(election, request.actor, label=request.POST.get("label", ""))
         except ActionError as e:
             return _refuse(request, e, here)
         return redirect("paper_entry", slug=slug, election_id=election.pk, batch_id=batch.pk)
@@ -105,7 +105,7 @@ def paper_batches(request: HttpRequest, slug: str, election_id: int) -> HttpResp
     return render(
         request,
         "voting/paper_batches.html",
-        {"congress": request.congress, "election": election, "batches": batches},  # type: ignore[attr-defined]
+        {"congress": request.congress, "election": election, "batches": batches},
     )
 
 
@@ -134,7 +134,7 @@ def _batch_state(batch: PaperBatch, team: int | None) -> dict[str, Any]:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @congress_view(Role.COUNTING, Role.ORGANIZER, states=IN_SESSION)
-def paper_entry(request: HttpRequest, slug: str, election_id: int, batch_id: int) -> HttpResponse:
+def paper_entry(request: CongressRequest, slug: str, election_id: int, batch_id: int) -> HttpResponse:
     """One clerk's keyboard entry of a batch. POST `team` picks this session's team (P18)."""
     batch = _batch(request, election_id, batch_id)
     election = batch.election
@@ -142,7 +142,7 @@ def paper_entry(request: HttpRequest, slug: str, election_id: int, batch_id: int
         back = redirect("paper_entry", slug=slug, election_id=election.pk, batch_id=batch.pk)
         if request.POST.get("finish") == "1":  # this session's team has entered the whole batch
             try:
-                paper.finish_team(batch, request.actor, team=_team(request, batch))  # type: ignore[attr-defined]
+                paper.finish_team(batch, request.actor, team=_team(request, batch))
             except ActionError as e:
                 return _refuse(request, e, back.url)
             return back
@@ -157,7 +157,7 @@ def paper_entry(request: HttpRequest, slug: str, election_id: int, batch_id: int
         request,
         "voting/paper_entry.html",
         {
-            "congress": request.congress,  # type: ignore[attr-defined]
+            "congress": request.congress,
             "election": election,
             "batch": batch,
             "team": team,
@@ -205,7 +205,7 @@ def _team(request: HttpRequest, batch: PaperBatch) -> int:
 
 @require_POST
 @congress_view(Role.COUNTING, Role.ORGANIZER, states=IN_SESSION)
-def paper_entry_save(request: HttpRequest, slug: str, election_id: int, batch_id: int) -> HttpResponse:
+def paper_entry_save(request: CongressRequest, slug: str, election_id: int, batch_id: int) -> HttpResponse:
     """Save one ballot as read by this session's team; answers with the names struck and the next number."""
     batch = _batch(request, election_id, batch_id)
     back = reverse("paper_entry", kwargs={"slug": slug, "election_id": election_id, "batch_id": batch.pk})
@@ -213,7 +213,7 @@ def paper_entry_save(request: HttpRequest, slug: str, election_id: int, batch_id
         team = _team(request, batch)
         saved = paper.record_entry(
             batch,
-            request.actor,  # type: ignore[attr-defined]
+            request.actor,
             team=team,
             ballot_number=_ballot_number(request),
             keys=request.POST.get("keys", ""),
@@ -237,12 +237,12 @@ def paper_entry_save(request: HttpRequest, slug: str, election_id: int, batch_id
 
 @require_POST
 @congress_view(Role.COUNTING, Role.ORGANIZER, states=IN_SESSION)
-def paper_entry_undo(request: HttpRequest, slug: str, election_id: int, batch_id: int) -> HttpResponse:
+def paper_entry_undo(request: CongressRequest, slug: str, election_id: int, batch_id: int) -> HttpResponse:
     batch = _batch(request, election_id, batch_id)
     back = reverse("paper_entry", kwargs={"slug": slug, "election_id": election_id, "batch_id": batch.pk})
     try:
         team = _team(request, batch)
-        undone = paper.undo_last_entry(batch, request.actor, team=team)  # type: ignore[attr-defined]
+        undone = paper.undo_last_entry(batch, request.actor, team=team)
     except ActionError as e:
         return _refuse(request, e, back)
     payload = {
@@ -265,7 +265,7 @@ def paper_batch_state(request: HttpRequest, slug: str, election_id: int, batch_i
 
 @require_POST
 @congress_view(Role.COUNTING, states=IN_SESSION)
-def paper_resolve(request: HttpRequest, slug: str, election_id: int, batch_id: int) -> HttpResponse:
+def paper_resolve(request: CongressRequest, slug: str, election_id: int, batch_id: int) -> HttpResponse:
     """The head of the counting committee settles one mismatched ballot from the paper (audited)."""
     batch = _batch(request, election_id, batch_id)
     back = reverse("paper_entry", kwargs={"slug": slug, "election_id": election_id, "batch_id": batch.pk})
@@ -273,7 +273,7 @@ def paper_resolve(request: HttpRequest, slug: str, election_id: int, batch_id: i
         _require_both_finished(batch)
         paper.resolve_ballot(
             batch,
-            request.actor,  # type: ignore[attr-defined]
+            request.actor,
             ballot_number=_ballot_number(request),
             keys=request.POST.get("keys", ""),
             discard=request.POST.get("discard") == "1",
@@ -286,12 +286,12 @@ def paper_resolve(request: HttpRequest, slug: str, election_id: int, batch_id: i
 
 @require_POST
 @congress_view(Role.COUNTING, states=IN_SESSION)
-def paper_finalize(request: HttpRequest, slug: str, election_id: int, batch_id: int) -> HttpResponse:
+def paper_finalize(request: CongressRequest, slug: str, election_id: int, batch_id: int) -> HttpResponse:
     batch = _batch(request, election_id, batch_id)
     back = reverse("paper_entry", kwargs={"slug": slug, "election_id": election_id, "batch_id": batch.pk})
     try:
         _require_both_finished(batch)
-        n = paper.finalize_batch(batch, request.actor)  # type: ignore[attr-defined]
+        n = paper.finalize_batch(batch, request.actor)
     except ActionError as e:
         return _refuse(request, e, back)
     messages.success(
@@ -319,7 +319,7 @@ def _tally_or_error(election: Election) -> tuple[dict[str, Any] | None, ActionEr
 @never_cache
 @require_GET
 @congress_view(Role.COUNTING)
-def count_page(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def count_page(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     """The counting committee's live tally (never on the screens), issued figure, certify and release."""
     election = _election(request, election_id)
     figures, error = _tally_or_error(election)
@@ -327,7 +327,7 @@ def count_page(request: HttpRequest, slug: str, election_id: int) -> HttpRespons
         request,
         "voting/count.html",
         {
-            "congress": request.congress,  # type: ignore[attr-defined]
+            "congress": request.congress,
             "election": election,
             "figures": figures,
             "error": error,
@@ -370,13 +370,13 @@ def _int(request: HttpRequest, name: str, label: str) -> int | None:
 
 @require_POST
 @congress_view(Role.COUNTING, states=IN_SESSION)
-def count_issued(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def count_issued(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     election = _election(request, election_id)
     try:
         issued = _int(request, "issued", _("Số phiếu phát ra"))
         if issued is None:
             raise ActionError("issued_missing", _("Hãy nhập số phiếu giấy phát ra."))
-        counting.record_ballots_issued(election, request.actor, issued=issued)  # type: ignore[attr-defined]
+        counting.record_ballots_issued(election, request.actor, issued=issued)
     except ActionError as e:
         return _refuse(request, e, _count_url(slug, election.pk))
     return redirect(_count_url(slug, election.pk))
@@ -384,11 +384,11 @@ def count_issued(request: HttpRequest, slug: str, election_id: int) -> HttpRespo
 
 @require_POST
 @congress_view(Role.COUNTING, states=IN_SESSION)
-def count_certify(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def count_certify(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     election = _election(request, election_id)
     try:
         require_confirmation(request)
-        counting.certify(election, request.actor)  # type: ignore[attr-defined]
+        counting.certify(election, request.actor)
     except ActionError as e:
         return _refuse(request, e, _count_url(slug, election.pk))
     messages.success(request, _("Đã xác nhận kết quả kiểm phiếu."))
@@ -397,7 +397,7 @@ def count_certify(request: HttpRequest, slug: str, election_id: int) -> HttpResp
 
 @require_POST
 @congress_view(Role.COUNTING, Role.PRESIDIUM, states=IN_SESSION)
-def count_release(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def count_release(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     election = _election(request, election_id)
     back = request.POST.get("next", "")
     if not back or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
@@ -406,7 +406,7 @@ def count_release(request: HttpRequest, slug: str, election_id: int) -> HttpResp
     try:
         if release:  # hiding again is not irreversible; putting the result on the screen is
             require_confirmation(request)
-        counting.release_result(election, request.actor, released=release)  # type: ignore[attr-defined]
+        counting.release_result(election, request.actor, released=release)
     except ActionError as e:
         return _refuse(request, e, back)
     return redirect(back)
@@ -436,7 +436,7 @@ def election_document(request: HttpRequest, slug: str, election_id: int, doc: st
 
 @require_GET
 @congress_view(*STAFF)
-def motion_document(request: HttpRequest, slug: str, motion_id: int, fmt: str) -> HttpResponse:
+def motion_document(request: CongressRequest, slug: str, motion_id: int, fmt: str) -> HttpResponse:
     motion = get_object_or_404(
         Motion.objects.select_related("congress"), pk=motion_id, congress=request.congress
     )  # type: ignore[attr-defined]

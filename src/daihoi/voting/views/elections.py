@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import CongressRequest, Role, congress_view
 from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress, Delegate
@@ -34,11 +34,11 @@ MANAGE = (Role.PRESIDIUM, Role.ORGANIZER)
 WATCH = (Role.PRESIDIUM, Role.ORGANIZER, Role.SECRETARIAT, Role.COUNTING)
 
 
-def _election(request: HttpRequest, election_id: int) -> Election:
-    return get_object_or_404(Election, pk=election_id, congress=request.congress)  # type: ignore[attr-defined]
+def _election(request: CongressRequest, election_id: int) -> Election:
+    return get_object_or_404(Election, pk=election_id, congress=request.congress)
 
 
-def _delegate(request: HttpRequest, raw: str | None) -> Delegate | None:
+def _delegate(request: CongressRequest, raw: str | None) -> Delegate | None:
     """A delegate of this congress by number (as printed on the roll), or None when left empty."""
     raw = (raw or "").strip()
     if not raw:
@@ -47,7 +47,7 @@ def _delegate(request: HttpRequest, raw: str | None) -> Delegate | None:
         number = parse_int(raw, field=_("Số thứ tự đại biểu"), minimum=1)
     except NumberError as bad:
         raise rule_error(bad) from bad
-    found = Delegate.objects.filter(congress=request.congress, number=number).first()  # type: ignore[attr-defined]
+    found = Delegate.objects.filter(congress=request.congress, number=number).first()
     if found is None:
         raise ActionError(
             "unknown_delegate", _("Không có đại biểu số %(number)s.") % {"number": number}, number=number
@@ -101,8 +101,8 @@ def _step(
 
 @require_GET
 @congress_view(*WATCH)
-def election_list(request: HttpRequest, slug: str) -> HttpResponse:
-    congress = request.congress  # type: ignore[attr-defined]
+def election_list(request: CongressRequest, slug: str) -> HttpResponse:
+    congress = request.congress
     return render(
         request,
         "voting/elections.html",
@@ -112,20 +112,20 @@ def election_list(request: HttpRequest, slug: str) -> HttpResponse:
             "kinds": Election.Kind.choices,
             "modes": Election.DelegationMode.choices,
             "electronic_allowed": actions.electronic_allowed(congress),
-            "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
-            "is_organizer": request.actor.has(Role.ORGANIZER),  # type: ignore[attr-defined]
+            "may_manage": request.actor.has(*MANAGE),
+            "is_organizer": request.actor.has(Role.ORGANIZER),
         },
     )
 
 
 @require_POST
 @congress_view(*MANAGE)
-def election_create(request: HttpRequest, slug: str) -> HttpResponse:
+def election_create(request: CongressRequest, slug: str) -> HttpResponse:
     p = request.POST
     try:
         e = actions.create_election(
-            request.congress,  # type: ignore[attr-defined]
-            actor=request.actor,  # type: ignore[attr-defined]
+            request.congress,
+            actor=request.actor,
             title=p.get("title", ""),
             kind=p.get("kind", Election.Kind.COMMITTEE),
             seats=p.get("seats"),
@@ -143,8 +143,8 @@ def election_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @congress_view(*WATCH)
-def election_detail(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
-    congress = request.congress  # type: ignore[attr-defined]
+def election_detail(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
+    congress = request.congress
     e = _election(request, election_id)
     surplus: Any = None
     surplus_error = None
@@ -181,18 +181,18 @@ def election_detail(request: HttpRequest, slug: str, election_id: int) -> HttpRe
             "voted_electronically": voted,
             "not_voted_electronically": max(0, (e.present_at_vote or 0) - voted),
             "sources": [(s, label) for s, label in Candidate.Source.choices if s != Candidate.Source.CARRIED],
-            "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
-            "links": election_links(e, request.actor, congress),  # type: ignore[attr-defined]
+            "may_manage": request.actor.has(*MANAGE),
+            "links": election_links(e, request.actor, congress),
             # The result goes on the projector by the counting committee's (or the presidium's) release.
             "may_release": e.status == Election.Status.CERTIFIED
-            and gate_allows(reverse("count_release", args=[slug, e.pk]), request.actor, congress),  # type: ignore[attr-defined]
+            and gate_allows(reverse("count_release", args=[slug, e.pk]), request.actor, congress),
         },
     )
 
 
 @require_POST
 @congress_view(*MANAGE)
-def election_casting(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def election_casting(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     e = _election(request, election_id)
     p = request.POST
     return _step(
@@ -200,7 +200,7 @@ def election_casting(request: HttpRequest, slug: str, election_id: int) -> HttpR
         e,
         lambda: actions.update_casting(
             e,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             allows_paper=bool(p.get("allows_paper")),
             allows_electronic=bool(p.get("allows_electronic")),
             is_verifiable=bool(p.get("is_verifiable")),
@@ -211,14 +211,14 @@ def election_casting(request: HttpRequest, slug: str, election_id: int) -> HttpR
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def election_seats(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def election_seats(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     e = _election(request, election_id)
     return _step(
         request,
         e,
         lambda: actions.propose_seats(
             e,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             seats=_seats(request.POST.get("seats")),
             method=request.POST.get("method", Motion.Method.SHOW_OF_HANDS),
         ),
@@ -227,14 +227,14 @@ def election_seats(request: HttpRequest, slug: str, election_id: int) -> HttpRes
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def election_add_candidate(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def election_add_candidate(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     e = _election(request, election_id)
     p = request.POST
 
     def add() -> Candidate:
         return actions.add_candidate(
             e,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             source=p.get("source", Candidate.Source.COMMITTEE),
             delegate=_delegate(request, p.get("delegate")),
             full_name=_name(p.get("full_name", "")),
@@ -247,7 +247,9 @@ def election_add_candidate(request: HttpRequest, slug: str, election_id: int) ->
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def candidate_withdraw(request: HttpRequest, slug: str, election_id: int, candidate_id: int) -> HttpResponse:
+def candidate_withdraw(
+    request: CongressRequest, slug: str, election_id: int, candidate_id: int
+) -> HttpResponse:
     e = _election(request, election_id)
     candidate = get_object_or_404(Candidate, pk=candidate_id, election=e)
     return _step(
@@ -255,7 +257,7 @@ def candidate_withdraw(request: HttpRequest, slug: str, election_id: int, candid
         e,
         lambda: actions.request_withdrawal(
             candidate,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             reason=request.POST.get("reason", ""),
         ),
     )
@@ -263,14 +265,14 @@ def candidate_withdraw(request: HttpRequest, slug: str, election_id: int, candid
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def election_counting_committee(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def election_counting_committee(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     e = _election(request, election_id)
     return _step(
         request,
         e,
         lambda: actions.propose_counting_committee(
             e,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             members=_numbers(request, request.POST.get("members", "")),
             head=_delegate(request, request.POST.get("head")),
         ),
@@ -279,21 +281,21 @@ def election_counting_committee(request: HttpRequest, slug: str, election_id: in
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def election_propose_list(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def election_propose_list(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     e = _election(request, election_id)
-    return _step(request, e, lambda: actions.propose_list(e, actor=request.actor))  # type: ignore[attr-defined]
+    return _step(request, e, lambda: actions.propose_list(e, actor=request.actor))
 
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def election_open(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def election_open(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     e = _election(request, election_id)
     return _step(
         request,
         e,
         lambda: actions.open_election(
             e,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             quorum_override=quorum_override_requested(request),
         ),
         _("Đã bắt đầu bỏ phiếu."),
@@ -302,14 +304,14 @@ def election_open(request: HttpRequest, slug: str, election_id: int) -> HttpResp
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def election_close(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def election_close(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     e = _election(request, election_id)
     return _step(
         request,
         e,
         lambda: (
             require_confirmation(request),
-            actions.close_election(e, actor=request.actor),  # type: ignore[attr-defined]
+            actions.close_election(e, actor=request.actor),
         ),
         _("Đã kết thúc bỏ phiếu; Ban Kiểm phiếu tiến hành kiểm phiếu."),
     )
@@ -317,7 +319,7 @@ def election_close(request: HttpRequest, slug: str, election_id: int) -> HttpRes
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def election_next_round(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def election_next_round(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     e = _election(request, election_id)
     needs = request.POST.get("tie_round_needs_majority", "")
     return _step(
@@ -325,7 +327,7 @@ def election_next_round(request: HttpRequest, slug: str, election_id: int) -> Ht
         e,
         lambda: actions.propose_next_round(
             e,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             tie_round_needs_majority={"yes": True, "no": False}.get(needs),
         ),
     )
@@ -333,14 +335,14 @@ def election_next_round(request: HttpRequest, slug: str, election_id: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 @congress_view(Role.ORGANIZER)
-def electronic_voting(request: HttpRequest, slug: str) -> HttpResponse:
+def electronic_voting(request: CongressRequest, slug: str) -> HttpResponse:
     """P20: the organizer turns electronic casting on or off; the page states the consequence."""
-    congress = request.congress  # type: ignore[attr-defined]
+    congress = request.congress
     if request.method == "POST":
         try:
             congress = actions.set_electronic_voting(
                 congress,
-                actor=request.actor,  # type: ignore[attr-defined]
+                actor=request.actor,
                 enabled=request.POST.get("enabled") == "1",
             )
             messages.success(request, _("Đã lưu cài đặt bỏ phiếu điện tử."))

@@ -15,24 +15,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import CongressRequest, Role, congress_view
 from daihoi.congress.errors import ActionError
 from daihoi.voting.actions import evote
 from daihoi.voting.models import Election
 
 
-def _election(request: HttpRequest, election_id: int) -> Election:
+def _election(request: CongressRequest, election_id: int) -> Election:
     return get_object_or_404(
         Election.objects.select_related("congress"),
         pk=election_id,
-        congress=request.congress,  # type: ignore[attr-defined]
+        congress=request.congress,
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @congress_view(Role.ORGANIZER, Role.PRESIDIUM, Role.COUNTING)
-def key_page(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def key_page(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     """Staff: start (or restart) the ceremony, follow it, and prepare the totals at close."""
     election = _election(request, election_id)
     error: ActionError | None = None
@@ -41,7 +41,7 @@ def key_page(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
             if request.POST.get("action") == "totals":
                 evote.prepare_totals(election)
             else:
-                evote.start_ceremony(election, actor=request.actor)  # type: ignore[attr-defined]
+                evote.start_ceremony(election, actor=request.actor)
             return redirect("election_key", slug=slug, election_id=election.pk)
         except ActionError as refused:
             error = refused
@@ -49,7 +49,7 @@ def key_page(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
         request,
         "voting/key_staff.html",
         {
-            "congress": request.congress,  # type: ignore[attr-defined]
+            "congress": request.congress,
             "election": election,
             "state": evote.ceremony_state(election),
             "error": error,
@@ -60,16 +60,16 @@ def key_page(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
 
 @never_cache
 @congress_view(Role.DELEGATE)
-def member_page(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
+def member_page(request: CongressRequest, slug: str, election_id: int) -> HttpResponse:
     """A counting-committee member's device: its part of the ceremony and of the decryption."""
     election = _election(request, election_id)
-    delegate = request.actor.delegate  # type: ignore[attr-defined]
+    delegate = request.actor.delegate
     state = evote.ceremony_state(election, delegate)
     return render(
         request,
         "voting/key_member.html",
         {
-            "congress": request.congress,  # type: ignore[attr-defined]
+            "congress": request.congress,
             "election": election,
             "state": state,
             "is_member": state.get("member") is not None,
@@ -79,9 +79,9 @@ def member_page(request: HttpRequest, slug: str, election_id: int) -> HttpRespon
 
 @never_cache
 @congress_view(Role.DELEGATE)
-def member_state(request: HttpRequest, slug: str, election_id: int) -> JsonResponse:
+def member_state(request: CongressRequest, slug: str, election_id: int) -> JsonResponse:
     election = _election(request, election_id)
-    return JsonResponse(evote.ceremony_state(election, request.actor.delegate))  # type: ignore[attr-defined]
+    return JsonResponse(evote.ceremony_state(election, request.actor.delegate))
 
 
 _STEPS = {"transport", "dealing", "share", "partial"}
@@ -90,10 +90,10 @@ _STEPS = {"transport", "dealing", "share", "partial"}
 @never_cache
 @require_POST
 @congress_view(Role.DELEGATE)
-def member_step(request: HttpRequest, slug: str, election_id: int) -> JsonResponse:
+def member_step(request: CongressRequest, slug: str, election_id: int) -> JsonResponse:
     """JSON {"step": "transport"|"dealing"|"share"|"partial", ...}: one public part from the device."""
     election = _election(request, election_id)
-    delegate = request.actor.delegate  # type: ignore[attr-defined]
+    delegate = request.actor.delegate
     try:
         body: Any = json.loads(request.body or b"{}")
     except ValueError:

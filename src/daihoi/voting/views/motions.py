@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from daihoi.congress.access import Role, congress_view
+from daihoi.congress.access import CongressRequest, Role, congress_view
 from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Congress
@@ -32,8 +32,8 @@ MANAGE = (Role.PRESIDIUM, Role.ORGANIZER)
 WATCH = (Role.PRESIDIUM, Role.ORGANIZER, Role.SECRETARIAT)
 
 
-def _motion(request: HttpRequest, motion_id: int) -> Motion:
-    return get_object_or_404(Motion, pk=motion_id, congress=request.congress)  # type: ignore[attr-defined]
+def _motion(request: CongressRequest, motion_id: int) -> Motion:
+    return get_object_or_404(Motion, pk=motion_id, congress=request.congress)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -51,8 +51,8 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 @require_GET
 @congress_view(*WATCH)
-def motion_list(request: HttpRequest, slug: str) -> HttpResponse:
-    congress = request.congress  # type: ignore[attr-defined]
+def motion_list(request: CongressRequest, slug: str) -> HttpResponse:
+    congress = request.congress
     motions = congress.motions.select_related("election", "candidate").order_by("-pk")
     return render(
         request,
@@ -62,18 +62,18 @@ def motion_list(request: HttpRequest, slug: str) -> HttpResponse:
             "motions": motions,
             "kinds": Motion.Kind.choices,
             "methods": Motion.Method.choices,
-            "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
+            "may_manage": request.actor.has(*MANAGE),
         },
     )
 
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def motion_create(request: HttpRequest, slug: str) -> HttpResponse:
+def motion_create(request: CongressRequest, slug: str) -> HttpResponse:
     try:
         motion = actions.create_motion(
-            request.congress,  # type: ignore[attr-defined]
-            actor=request.actor,  # type: ignore[attr-defined]
+            request.congress,
+            actor=request.actor,
             title=request.POST.get("title", ""),
             kind=request.POST.get("kind", Motion.Kind.OTHER),
             method=request.POST.get("method", Motion.Method.SHOW_OF_HANDS),
@@ -86,8 +86,8 @@ def motion_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @congress_view(*WATCH)
-def motion_detail(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
-    congress = request.congress  # type: ignore[attr-defined]
+def motion_detail(request: CongressRequest, slug: str, motion_id: int) -> HttpResponse:
+    congress = request.congress
     motion = _motion(request, motion_id)
     state = motion_state(motion, congress)
     base = actions.congress_base(congress)
@@ -113,20 +113,20 @@ def motion_detail(request: HttpRequest, slug: str, motion_id: int) -> HttpRespon
             # P3: when 2 × present ≤ N no motion can pass; the presidium must see it before the vote.
             "quorum_warnings": [w.message for w in attendance(congress).quorum.warnings],
             **quorum_context(congress),
-            "may_manage": request.actor.has(*MANAGE),  # type: ignore[attr-defined]
-            "links": motion_links(motion, request.actor, congress),  # type: ignore[attr-defined]
+            "may_manage": request.actor.has(*MANAGE),
+            "links": motion_links(motion, request.actor, congress),
         },
     )
 
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def motion_open(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
+def motion_open(request: CongressRequest, slug: str, motion_id: int) -> HttpResponse:
     motion = _motion(request, motion_id)
     try:
         actions.open_motion(
             motion,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             quorum_override=quorum_override_requested(request),
         )
     except ActionError as e:
@@ -136,13 +136,13 @@ def motion_open(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse
 
 @require_POST
 @congress_view(*MANAGE, states=IN_SESSION)
-def motion_close(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
+def motion_close(request: CongressRequest, slug: str, motion_id: int) -> HttpResponse:
     motion = _motion(request, motion_id)
     try:
         require_confirmation(request)
         closed = actions.close_motion(
             motion,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             yes=request.POST.get("yes"),
             no=request.POST.get("no"),
             abstain=request.POST.get("abstain"),
@@ -164,9 +164,11 @@ def motion_minutes_json(request: HttpRequest, slug: str, motion_id: int) -> Http
 # --- the delegate's phone ------------------------------------------------------------------------------
 
 
-def _delegate_page(request: HttpRequest, status: int = 200, error: ActionError | None = None) -> HttpResponse:
-    congress = request.congress  # type: ignore[attr-defined]
-    delegate = request.actor.delegate  # type: ignore[attr-defined]
+def _delegate_page(
+    request: CongressRequest, status: int = 200, error: ActionError | None = None
+) -> HttpResponse:
+    congress = request.congress
+    delegate = request.actor.delegate
     mine: dict[str, Any] = actions.delegate_motions(congress, delegate)
     return render(
         request,
@@ -194,13 +196,13 @@ def delegate_motions(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_POST
 @congress_view(Role.DELEGATE, states=IN_SESSION)
-def motion_vote(request: HttpRequest, slug: str, motion_id: int) -> HttpResponse:
+def motion_vote(request: CongressRequest, slug: str, motion_id: int) -> HttpResponse:
     """One answer from a phone; a retry with the same nonce counts once."""
     motion = _motion(request, motion_id)
     try:
         counted = actions.cast_motion_vote(
             motion,
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=request.actor,
             choice=request.POST.get("choice", ""),
             nonce=request.POST.get("nonce", ""),
         )
