@@ -78,7 +78,8 @@ FEATURES: tuple[Feature, ...] = (
 def feature_links(
     congress: Congress, roles: frozenset[str], features: tuple[Feature, ...] = FEATURES
 ) -> list[dict[str, Any]]:
-    """The links among `features` that `roles` may open, as the linked views' gates say."""
+    """The links among `features` that `roles` may open in the congress's state, as the linked views'
+    gates say."""
     links = []
     for feature in features:
         if feature.needs_token:
@@ -87,9 +88,13 @@ def feature_links(
             url = safe_url(feature.name, congress.slug)
         if url is None:
             continue
+        view = resolve(url).func
         allowed = feature.shown_to
         if allowed is None:
-            allowed = getattr(resolve(url).func, "daihoi_roles", frozenset())
+            allowed = getattr(view, "daihoi_roles", frozenset())
+        states = getattr(view, "daihoi_states", None)
+        if states is not None and congress.state not in states:
+            continue
         if allowed & roles:
             links.append({"name": feature.name, "label": feature.label, "url": url})
     return links
