@@ -4,12 +4,13 @@ to every socket, and a socket that connects gets the state its neighbours show."
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.core import signing
 from django.db.backends import utils as db_utils
@@ -109,13 +110,20 @@ def test_one_relay_per_congress_writes_each_push_to_every_socket_and_leaves_with
     token = live_token(congress, Actor(roles=frozenset({Role.SCREEN})))
     layer = get_channel_layer()
 
-    async def scenario() -> tuple[int, list[dict], list[dict], int, bool]:
+    def group_members() -> int | None:
+        """The congress group's members, read from the in-memory layer; with Redis (CI's second run)
+        the group's members live in Redis, and only the pushes are checked."""
+        if isinstance(layer, InMemoryChannelLayer) and not os.environ.get("REDIS_URL"):
+            return len(layer.groups.get(live.group_name(congress.pk), {}))
+        return None
+
+    async def scenario() -> tuple[int | None, list[dict], list[dict], int | None, bool]:
         sockets = [socket(congress.slug, f"?t={token}") for _ in range(3)]
         sockets.append(socket(congress.slug, f"?screen={congress.screen_token}"))  # the session path
         for each in sockets:
             assert (await each.connect())[0]
         firsts = [await each.receive_json_from(timeout=10) for each in sockets]
-        members = len(layer.groups.get(live.group_name(congress.pk), {}))
+        members = group_members()
         d = await database_sync_to_async(congress.delegates.get)(number=1)
         await database_sync_to_async(checkin.check_in)(
             congress, d.code, nonce="fanout-nonce-01", actor=SYSTEM
@@ -123,14 +131,14 @@ def test_one_relay_per_congress_writes_each_push_to_every_socket_and_leaves_with
         pushed = [await each.receive_json_from(timeout=10) for each in sockets]
         for each in sockets:
             await each.disconnect()
-        left = len(layer.groups.get(live.group_name(congress.pk), {}))
+        left = group_members()
         return members, firsts, pushed, left, bool(live._relays)
 
     members, firsts, pushed, left, relays_left = async_to_sync(scenario)()
-    assert members == 1  # the relay, not one member per socket
+    assert members in (1, None)  # the relay, not one member per socket (None: Redis's groups are its own)
     assert all(f["state"]["attendance"]["present"] == 0 for f in firsts)
     assert all(p == pushed[0] for p in pushed) and pushed[0]["state"]["attendance"]["present"] == 1
-    assert left == 0 and relays_left is False
+    assert left in (0, None) and relays_left is False
 
 
 @pytest.mark.django_db(transaction=True)
