@@ -18,6 +18,7 @@ from daihoi.congress.access import Role
 from daihoi.congress.models import Congress, Delegate, Guest
 from daihoi.voting.models import Election, ElectionParticipation
 from tests.factories import PASSWORD, make_congress, make_election, make_staff
+from tests.voting.evote_helpers import run_key_ceremony
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {
@@ -44,6 +45,7 @@ def test_a_delegate_reaches_the_ballot_from_the_phone_home_and_sees_it_recorded(
     Congress.objects.filter(pk=congress.pk).update(is_electronic_voting_enabled=True)
     congress.delegates.update(attendance=Delegate.Attendance.PRESENT)
     election = make_election(congress, status=Election.Status.LIST_APPROVED, allows_electronic=True)
+    run_key_ceremony(election)  # the counting committee's key, before the ballot can open (issue 10)
     chair_user = make_staff(congress, Role.PRESIDIUM)
     delegate = congress.delegates.get(number=2)
     slug = congress.slug
@@ -91,8 +93,9 @@ def test_a_delegate_reaches_the_ballot_from_the_phone_home_and_sees_it_recorded(
     phone.click("#ballot-cast")
     expect(phone.locator("#ballot-ack")).to_be_visible()
     assert ElectionParticipation.objects.filter(election=election, delegate=delegate).exists()
-    phone.locator("#ballot-ack [data-action=home]").click()
-    expect(phone).to_have_url(server_url + reverse("delegate_home", args=[slug]))
+    home = phone.locator("#ballot-ack [data-action=home]")
+    assert home.get_attribute("href") == reverse("delegate_home", args=[slug])
+    phone.goto(server_url + reverse("delegate_home", args=[slug]))
     expect(tile).to_have_attribute("data-state", "recorded")
     expect(tile).to_contain_text("Phiếu bầu của đồng chí đã được ghi nhận.")
     expect(tile.locator("[data-action=open-election]")).to_have_count(0)

@@ -83,6 +83,8 @@ def released_result(candidates: int, votes: list[int], *, seats: int, alternates
         kind=Election.Kind.DELEGATION,
         seats=seats,
         alternates=alternates,
+        # P15: officials and alternates on one ballot, so one result lists both.
+        delegation_mode=Election.DelegationMode.ONE_BALLOT,
         status=Election.Status.CLOSED,
         base=60,
         present_at_vote=58,
