@@ -65,7 +65,7 @@ def certified(*, org_name: str | None = None, kind: str | None = None, rules: st
     if org_name is not None:
         org.name = org_name
     if kind is not None:
-        org.kind = kind  # Organization.kind (issue 9); read with getattr until the field lands
+        org.kind = kind
     org.save()
     if rules is not None:
         congress.rules = rules

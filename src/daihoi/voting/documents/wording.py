@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from daihoi.audit.models import Anchor
 from daihoi.congress.models import Congress
+from daihoi.congress.wording import kind_of
 from daihoi.voting.documents.blocks import Header, Para
 from daihoi.voting.models import CountingMember
 from daihoi.web.numbers import format_number, localize_figures
@@ -52,12 +53,9 @@ PARTY_PREFIXES = ("Đảng bộ ", "Chi bộ ", "Đảng ủy ")
 
 
 def organization_kind(congress: Congress) -> str:
-    """The holding organization's kind (party, youth_union, trade_union, shareholders, other); a congress
-    whose organization does not say falls back on its rule set (the Party's set means a Party body)."""
-    kind = getattr(congress.organization, "kind", None)
-    if kind:
-        return str(kind)
-    return PARTY if congress.rules == "party" else "other"
+    """The holding organization's kind (party, youth_union, trade_union, shareholders, other), from its
+    one home, `congress.wording.kind_of`."""
+    return kind_of(congress)
 
 
 def is_party(congress: Congress) -> bool:
