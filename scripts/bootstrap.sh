@@ -30,6 +30,7 @@ if [ "${1:-}" = "test" ]; then
 fi
 
 # Any pip failure stops here (set -e): nothing is filtered or ignored.
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements/pip.lock
 .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 .venv/bin/python -c "import daihoi"
