@@ -1,6 +1,8 @@
 """Zulip's verify_action for the motion, election and result sections: after each action the state a
-screen holds (its old state replaced by what was pushed) equals a fresh fetch of state.json, and the
-action did change the section it is about (so the comparison is not between two empty states)."""
+screen holds (its old state replaced by a whole state pushed, or with the events pushed applied) equals a
+fresh fetch of state.json, and the action did change the section it is about (so the comparison is not
+between two empty states). The screen's state is computed twice: by the Python reducer the relays use,
+and by live.js's own, run in node on the same pushes."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from daihoi.voting.actions import counting, elections
 from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Candidate, Election, Motion
 from tests.factories import login_as, make_congress
+from tests.support.live_js import js_screen_state
 from tests.voting.evote_helpers import decrypt_totals, phone_cast, run_key_ceremony
 
 pytestmark = pytest.mark.django_db
@@ -54,18 +57,23 @@ class Screen:
     def fetch(self) -> dict:
         return json.loads(json.dumps(self.client.get(self.url).json(), cls=DjangoJSONEncoder))
 
-    def verify(self, action: Callable[[], object], changes: str) -> dict:
-        """Run `action`; the pushed state must equal a fresh fetch and differ from the old in `changes`."""
+    def verify(self, action: Callable[[], object], changes: str, pushes: str = "congress.state") -> dict:
+        """Run `action`; the pushed state must equal a fresh fetch and differ from the old in `changes`;
+        what was pushed is of type `pushes` (the whole state, or events)."""
         old = self.state
         sent = len(self.layer.sent)
         with self.capture(execute=True):
             action()
         assert len(self.layer.sent) > sent, "the action published nothing"
-        for message in self.layer.sent[sent:]:
-            self.state = live.pushed_state(message)
+        messages = self.layer.sent[sent:]
+        assert {m["type"] for m in messages} == {pushes}
+        for message in messages:
+            self.state = live.pushed(self.state, message)
+        in_page = js_screen_state(old, [m["text"] for m in messages])
         fresh = self.fetch()
         for name in SECTIONS:
             assert without_clock(self.state.get(name)) == without_clock(fresh.get(name)), name
+            assert without_clock(in_page.get(name)) == without_clock(fresh.get(name)), name
         assert without_clock(self.state.get(changes)) != without_clock(old.get(changes)), changes
         return self.state
 
@@ -123,8 +131,10 @@ def test_the_election_and_result_sections_after_each_action_equal_a_fresh_fetch(
         state = screen.verify(
             lambda d=d, kept=kept, n=n: phone_cast(e, d, kept, nonce=f"live-section-{n:06d}"),
             "election",
+            pushes="congress.events",
         )
         assert state["election"]["voted_electronic"] == n + 1
+        assert json.loads(screen.layer.sent[-1]["text"])["events"] == [{"election": e.pk, "voted": n + 1}]
     state = screen.verify(lambda: elections.close_election(e, actor=SYSTEM), "election")
     assert state["election"]["status"] == "closed"
     decrypt_totals(e)  # two members decrypt the totals (the screens show nothing of it)

@@ -22,6 +22,7 @@ from daihoi.congress.errors import ActionError
 from daihoi.congress.live import group_name
 from daihoi.web.asgi import application
 from tests.factories import comparable, login_as, make_congress
+from tests.support.live_js import js_screen_state
 
 
 def as_json(value: object) -> object:
@@ -54,7 +55,8 @@ def test_the_state_is_published_after_commit_only(layer):
         assert layer.sent == []  # still inside the transaction: nothing is pushed
     assert len(layer.sent) == 1
     group, message = layer.sent[0]
-    assert group == group_name(congress.pk) and live.pushed_state(message)["attendance"]["present"] == 1
+    assert group == group_name(congress.pk) and message["type"] == "congress.events"
+    assert json.loads(message["text"])["events"][0]["attendance"]["present"] == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -98,10 +100,12 @@ def test_old_state_plus_the_event_equals_a_fresh_fetch():
         return event
 
     event = async_to_sync(scenario)()
-    assert event["type"] == "congress.state"
-    pushed = as_json(live.pushed_state(event))
+    assert event["type"] == "congress.events"  # a check-in pushes its event, not the whole state
+    pushed = as_json(live.pushed(before, event))
+    in_page = js_screen_state(before, [event["text"]])
     assert before["attendance"]["present"] == 0 and pushed["attendance"]["present"] == 1
-    assert comparable(pushed) == comparable(clerk.get(url).json())
+    fresh = comparable(clerk.get(url).json())
+    assert comparable(pushed) == fresh and comparable(in_page) == fresh
 
 
 @pytest.mark.django_db(transaction=True)
@@ -126,10 +130,12 @@ def test_a_screen_socket_receives_the_state_after_a_check_in():
         return first, second
 
     first, second = async_to_sync(scenario)()
-    assert first["type"] == second["type"] == "state"
+    assert (first["type"], second["type"]) == ("state", "events")
+    assert second["src"] == first["src"] and second["n"] > first["n"]  # numbered: newer than the first
     assert first["state"]["attendance"]["present"] == 0
-    assert second["state"]["attendance"]["present"] == 1
-    assert second["state"]["attendance"]["quorum"]["required"] == 4
+    [event] = second["events"]
+    assert event["attendance"]["present"] == 1
+    assert event["attendance"]["quorum"]["required"] == 4
 
 
 @pytest.mark.django_db(transaction=True)

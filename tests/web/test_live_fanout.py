@@ -4,6 +4,7 @@ to every socket, and a socket that connects gets the state its neighbours show."
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -13,6 +14,7 @@ from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.core import signing
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.backends import utils as db_utils
 from django.test import Client
 
@@ -20,7 +22,7 @@ from daihoi.congress import access, live
 from daihoi.congress.access import SYSTEM, Actor, Role, actor_for_live_token, live_token
 from daihoi.congress.actions import checkin
 from daihoi.web.asgi import application
-from tests.factories import delegate_client, make_congress
+from tests.factories import comparable, delegate_client, make_congress
 
 HEADERS = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
 META = re.compile(r'<meta name="daihoi-live" content="([^"]+)"')
@@ -137,30 +139,77 @@ def test_one_relay_per_congress_writes_each_push_to_every_socket_and_leaves_with
     members, firsts, pushed, left, relays_left = async_to_sync(scenario)()
     assert members in (1, None)  # the relay, not one member per socket (None: Redis's groups are its own)
     assert all(f["state"]["attendance"]["present"] == 0 for f in firsts)
-    assert all(p == pushed[0] for p in pushed) and pushed[0]["state"]["attendance"]["present"] == 1
+    assert all(p == pushed[0] for p in pushed) and pushed[0]["type"] == "events"
+    assert pushed[0]["events"][0]["attendance"]["present"] == 1
     assert left in (0, None) and relays_left is False
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_socket_that_connects_after_a_push_gets_the_pushed_state():
-    congress = make_congress(delegates=2)
+def test_a_socket_that_connects_after_pushes_gets_the_state_its_neighbours_show():
+    """The relay holds the last whole state with the events since applied: a socket that connects after
+    a check-in's event gets the state a fresh fetch shows (the same as its neighbour's, events applied)."""
+    congress = make_congress(delegates=3)
     token = live_token(congress, Actor(roles=frozenset({Role.SCREEN})))
 
-    async def scenario() -> tuple[dict, dict]:
+    async def scenario() -> tuple[dict, list[dict], dict, dict]:
         first = socket(congress.slug, f"?t={token}")
         assert (await first.connect())[0]
-        await first.receive_json_from(timeout=10)
-        d = await database_sync_to_async(congress.delegates.get)(number=2)
-        await database_sync_to_async(checkin.check_in)(
-            congress, d.code, nonce="fanout-nonce-02", actor=SYSTEM
-        )
-        pushed = await first.receive_json_from(timeout=10)
+        start = await first.receive_json_from(timeout=10)
+        pushes = []
+        for number in (2, 3):
+            d = await database_sync_to_async(congress.delegates.get)(number=number)
+            await database_sync_to_async(checkin.check_in)(
+                congress, d.code, nonce=f"fanout-nonce-0{number}", actor=SYSTEM
+            )
+            pushes.append(await first.receive_json_from(timeout=10))
         later = socket(congress.slug, f"?t={token}")
         assert (await later.connect())[0]
         joined = await later.receive_json_from(timeout=10)
+        fresh = await database_sync_to_async(live.congress_state)(congress)
         await first.disconnect()
         await later.disconnect()
-        return pushed, joined
+        return start, pushes, joined, json.loads(json.dumps(fresh, cls=DjangoJSONEncoder))
 
-    pushed, joined = async_to_sync(scenario)()
-    assert joined == pushed and joined["state"]["attendance"]["present"] == 1
+    start, pushes, joined, fresh = async_to_sync(scenario)()
+    assert [p["type"] for p in pushes] == ["events", "events"]
+    held = live.apply_events(live.apply_events(start["state"], pushes[0]["events"]), pushes[1]["events"])
+    assert joined["type"] == "state" and (joined["src"], joined["n"]) == (pushes[1]["src"], pushes[1]["n"])
+    assert joined["state"] == held and comparable(held) == comparable(fresh)
+    assert held["attendance"]["present"] == 2
+
+
+def relay_with(state_message: dict) -> live._Relay:
+    relay = live._Relay(1)
+    assert relay.take(state_message)
+    return relay
+
+
+def test_the_relay_ignores_a_push_older_than_what_it_holds_and_events_before_any_state():
+    def state(n: int, present: int, src: str = "a") -> dict:
+        text = json.dumps(
+            {"type": "state", "src": src, "n": n, "state": {"attendance": {"present": present}}}
+        )
+        return {"type": "congress.state", "text": text, "src": src, "n": n}
+
+    def event(n: int, present: int, src: str = "a") -> dict:
+        return {
+            "type": "congress.events",
+            "text": "",
+            "src": src,
+            "n": n,
+            "events": [{"attendance": {"present": present}}],
+        }
+
+    assert not live._Relay(1).take(event(1, 1))  # nothing to apply it to
+    relay = relay_with(state(5, 1))
+    assert relay.take(event(7, 3))
+    assert not relay.take(event(6, 2))  # built before the one it holds
+    assert not relay.take(state(7, 2))  # the same number again
+    assert json.loads(relay.current())["state"]["attendance"]["present"] == 3
+    assert relay.take(event(1, 4, src="b"))  # another process's numbers are its own
+    assert json.loads(relay.current()) == {
+        "type": "state",
+        "src": "b",
+        "n": 1,
+        "state": {"attendance": {"present": 4}},
+    }

@@ -5,6 +5,7 @@ spaced further when building the state gets costly. Driven step by step: no test
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,12 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 
 from daihoi.congress import live
 from daihoi.congress.access import SYSTEM
 from daihoi.congress.actions import checkin
-from tests.factories import make_congress
+from daihoi.congress.models import Congress
+from daihoi.voting.models import Candidate, Election
+from tests.factories import comparable, make_congress
+from tests.support.live_js import js_screen_state
+from tests.voting.evote_helpers import phone_cast, run_key_ceremony
 
 
 class FakeLoop:
@@ -54,7 +60,7 @@ def server(settings, monkeypatch) -> Iterator[tuple[FakeLoop, RecordingLayer]]:
     settings.DAIHOI_LIVE_COALESCE_SECONDS = 0.25
     loop, layer = FakeLoop(), RecordingLayer()
     monkeypatch.setattr(live, "get_channel_layer", lambda: layer)
-    monkeypatch.setattr(live, "_pending", set())
+    monkeypatch.setattr(live, "_pending", {})
     monkeypatch.setattr(live, "_quiet_until", {})
     pool = ThreadPoolExecutor(max_workers=1)
     live.attach_loop(loop, pool)  # type: ignore[arg-type]
@@ -62,6 +68,13 @@ def server(settings, monkeypatch) -> Iterator[tuple[FakeLoop, RecordingLayer]]:
     pool.submit(lambda: connection.close()).result()  # the pool thread's own connection
     pool.shutdown()
     live.attach_loop(None, None)  # type: ignore[arg-type]
+
+
+def present(message: dict) -> int:
+    """The number present a push shows: a check-in pushes the attendance event."""
+    assert message["type"] == "congress.events"
+    [event] = json.loads(message["text"])["events"]
+    return int(event["attendance"]["present"])
 
 
 def arrive(congress, number: int) -> None:
@@ -92,7 +105,7 @@ def test_a_burst_of_commits_is_one_push_that_shows_the_last_of_them(server):
     assert delay == pytest.approx(0.25)
     asyncio.run(push)
     assert len(layer.sent) == 1
-    assert live.pushed_state(layer.sent[0])["attendance"]["present"] == 5
+    assert present(layer.sent[0]) == 5
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,11 +127,11 @@ def test_a_commit_while_the_build_waits_in_the_queue_adds_no_second_build(server
     assert loop.soon == []  # still claimed: the queued build will show this commit too
     busy.set()
     pushing.join(timeout=30)
-    assert [live.pushed_state(m)["attendance"]["present"] for m in layer.sent] == [2]
+    assert [present(m) for m in layer.sent] == [2]
     arrive(congress, 3)  # once the build has started, a commit schedules the next push
     assert len(loop.soon) == 1
     asyncio.run(fire_timer(loop)[0])
-    assert [live.pushed_state(m)["attendance"]["present"] for m in layer.sent] == [2, 3]
+    assert [present(m) for m in layer.sent] == [2, 3]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -142,7 +155,7 @@ def test_a_failed_push_leaves_the_congress_free_for_the_next(server, monkeypatch
     loop, layer = server
     congress = make_congress(delegates=3)
 
-    def broken(congress_id: int) -> dict:
+    def broken(congress_id: int, keys: set, number: int) -> dict:
         raise RuntimeError("state unavailable")
 
     monkeypatch.setattr(live, "_built", broken)
@@ -163,8 +176,8 @@ def test_a_build_that_finishes_after_a_later_one_was_sent_is_dropped(server, mon
     slow_started, go_on = threading.Event(), threading.Event()
     real_built = live._built
 
-    def slow_then_real(congress_id: int) -> dict:
-        message = real_built(congress_id)
+    def slow_then_real(congress_id: int, keys: set, number: int) -> dict:
+        message = real_built(congress_id, keys, number)
         if not slow_started.is_set():  # the first build reads its state, then is held up
             slow_started.set()
             go_on.wait(30)
@@ -181,6 +194,61 @@ def test_a_build_that_finishes_after_a_later_one_was_sent_is_dropped(server, mon
     asyncio.run(second_push)  # built and sent first: 2 present
     go_on.set()
     first.join(timeout=30)
+    assert [present(m) for m in layer.sent] == [2]
+    # What the dropped build carried goes out again, built afresh (a later build may not carry it).
+    asyncio.run(fire_timer(loop)[0])
     second_pool.submit(lambda: connection.close()).result()
     second_pool.shutdown()
-    assert [live.pushed_state(m)["attendance"]["present"] for m in layer.sent] == [2]
+    assert [present(m) for m in layer.sent] == [2, 2]
+
+
+def open_election(congress) -> Election:
+    Congress.objects.filter(pk=congress.pk).update(is_electronic_voting_enabled=True)
+    congress.refresh_from_db()
+    e = Election.objects.create(
+        congress=congress, title="Bầu Bí thư", seats=1, status=Election.Status.OPEN, allows_paper=False,
+        allows_electronic=True, base=4, present_at_vote=4,
+    )  # fmt: skip
+    for i, name in enumerate(["Lê Văn An", "Trần Thị Bình"], start=1):
+        Candidate.objects.create(
+            election=e, code=f"c{i:02d}", full_name=name, status=Candidate.Status.ON_LIST, ballot_position=i
+        )
+    run_key_ceremony(e)
+    return e
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_merged_push_carries_one_event_per_change_with_the_last_count(server):
+    loop, layer = server
+    congress = make_congress(delegates=6)
+    e = open_election(congress)
+    asyncio.run(fire_timer(loop)[0])  # the key ceremony's push (the whole state)
+    layer.sent.clear()
+    before = json.loads(json.dumps(live.congress_state(congress), cls=DjangoJSONEncoder))
+    for n in range(1, 5):
+        arrive(congress, n)
+    for n, d in enumerate(congress.delegates.filter(number__lte=3).order_by("number"), start=1):
+        phone_cast(e, d, ["c01"], nonce=f"merge-cast-{n:06d}")
+    assert len(loop.soon) == 1  # seven commits, one push
+    asyncio.run(fire_timer(loop)[0])
+    [message] = layer.sent
+    events = json.loads(message["text"])["events"]
+    assert [sorted(ev) for ev in events] == [["attendance"], ["election", "voted"]]
+    assert events[1] == {"election": e.pk, "voted": 3} and events[0]["attendance"]["present"] == 4
+    fresh = comparable(json.loads(json.dumps(live.congress_state(congress), cls=DjangoJSONEncoder)))
+    assert comparable(live.pushed(before, message)) == fresh
+    assert comparable(js_screen_state(before, [message["text"]])) == fresh
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_structural_change_in_the_window_pushes_the_whole_state(server):
+    loop, layer = server
+    congress = make_congress(delegates=3)
+    arrive(congress, 1)
+    with transaction.atomic():
+        live.publish(congress)  # e.g. the agenda moved on
+    arrive(congress, 2)
+    asyncio.run(fire_timer(loop)[0])
+    [message] = layer.sent
+    assert message["type"] == "congress.state"
+    assert live.pushed_state(message)["attendance"]["present"] == 2

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from daihoi.congress.actions.setup import rule_error
-from daihoi.congress.live import register_section
+from daihoi.congress.live import register_event, register_section
 from daihoi.congress.models import Congress, Delegate
 from daihoi.rules.errors import RuleError
 from daihoi.rules.quorum import QuorumStatus, quorum_status
@@ -210,3 +210,9 @@ def attendance(congress: Congress) -> Attendance:
 def attendance_section(congress: Congress) -> dict[str, Any]:
     """Public figures for every screen: counts only, never who."""
     return attendance(congress).as_dict()
+
+
+@register_event("attendance")
+def attendance_event(congress: Congress, _arg: int) -> dict[str, Any]:
+    """A check-in's event carries the attendance section as a fresh fetch would show it."""
+    return {"attendance": attendance_section(congress)}

@@ -4,6 +4,13 @@ The state is one JSON document built from sections (`attendance`, `agenda`, `spe
 feature registers the builder of its section; the WebSocket push and the polling fallback
 (`/c/<slug>/state.json`) send the same document, so a screen that lost its socket shows the same thing.
 Screens receive only public facts: never who voted what.
+
+Most changes are structural (a vote opens, a result is released, the agenda moves on) and push the whole
+state. The two changes of a burst push small events instead, which a screen applies to the state it
+holds (`apply_events` here, `applyEvents` in live.js: the same rules, and a test runs both):
+- a ballot cast: `{"election": id, "voted": n}` (`count`);
+- a check-in, check-out or excuse: `{"attendance": {...}, "eligible": n}` (`attendance_changed`): the
+  attendance section and, while a motion is open, how many may vote on it.
 """
 
 from __future__ import annotations
@@ -12,9 +19,10 @@ import asyncio
 import itertools
 import json
 import logging
+import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from typing import Any
 
@@ -56,12 +64,116 @@ def congress_state(congress: Congress, *, fresh: bool = False) -> dict[str, Any]
     return state
 
 
+# --- events ---------------------------------------------------------------------------------------
+# What a push carries is decided by what changed since the last build started (its keys): the whole
+# state if anything structural changed, else one event per key. The features that build a section also
+# build its part of an event (registered like the sections), from the same one-home functions.
+STATE = ("state", 0)
+ATTENDANCE = ("attendance", 0)
+Key = tuple[str, int]
+
+EventBuilder = Callable[[Congress, int], dict[str, Any]]
+_event_parts: dict[str, list[EventBuilder]] = {"attendance": [], "count": []}
+
+
+def register_event(kind: str) -> Callable[[EventBuilder], EventBuilder]:
+    """Add a part to the `attendance` event, or the builder of the `count` event (given the election)."""
+
+    def decorate(fn: EventBuilder) -> EventBuilder:
+        if fn not in _event_parts[kind]:
+            _event_parts[kind].append(fn)
+        return fn
+
+    return decorate
+
+
+def _count_key(election_id: int) -> Key:
+    return ("count", election_id)
+
+
+def apply_events(state: dict[str, Any], events: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The state a screen holds after `events` (a new dict; `state` is left as it was). The same rules as
+    `applyEvents` in live.js."""
+    state = dict(state)
+    for event in events:
+        if "attendance" in event:
+            state["attendance"] = event["attendance"]
+            motion = state.get("motion")
+            if "eligible" in event and motion and motion.get("status") == "open":
+                state["motion"] = {**motion, "eligible": event["eligible"]}
+        if "election" in event and "voted" in event:
+            election = state.get("election")
+            if election and election.get("id") == event["election"]:
+                state["election"] = {**election, "voted_electronic": event["voted"]}
+    return state
+
+
+# Every push is numbered (in this process: `SOURCE` tells one process's numbers from another's). A screen
+# ignores a push numbered below the last it applied from the same process, so it never goes back.
+SOURCE = secrets.token_hex(4)
+_order_lock = threading.Lock()
+_build_numbers = itertools.count(1)
+_last_sent: dict[int, int] = {}  # congress id -> number of the newest build sent
+
+
+def is_older(held_source: str | None, held_number: int, source: str, number: int) -> bool:
+    """True if a push (`source`, `number`) is not newer than the one a screen holds (same in live.js)."""
+    return held_source == source and number <= held_number
+
+
+def _state_message(congress_id: int, number: int) -> dict[str, Any]:
+    fresh = Congress.objects.get(pk=congress_id)
+    state = congress_state(fresh, fresh=True)
+    # Serialised once here: each screen's socket then sends the same text (no copy per screen).
+    text = json.dumps({"type": "state", "src": SOURCE, "n": number, "state": state}, cls=DjangoJSONEncoder)
+    return {"type": "congress.state", "text": text, "src": SOURCE, "n": number}
+
+
+def _events_message(congress_id: int, keys: set[Key], number: int) -> dict[str, Any]:
+    congress = Congress.objects.get(pk=congress_id)
+    events: list[dict[str, Any]] = []
+    for kind, arg in sorted(keys):
+        event: dict[str, Any] = {}
+        for part in _event_parts[kind]:
+            event.update(part(congress, arg))
+        events.append(event)
+    text = json.dumps({"type": "events", "src": SOURCE, "n": number, "events": events}, cls=DjangoJSONEncoder)
+    # The relays apply the events to the state they hold (as JSON types, as a screen does).
+    return {
+        "type": "congress.events",
+        "text": text,
+        "src": SOURCE,
+        "n": number,
+        "events": json.loads(text)["events"],
+    }
+
+
+def _message(congress_id: int, keys: set[Key], number: int) -> dict[str, Any]:
+    if STATE in keys or not keys:
+        return _state_message(congress_id, number)
+    return _events_message(congress_id, keys, number)
+
+
+def pushed_state(message: dict[str, Any]) -> dict[str, Any]:
+    """The whole state a push message carries (a structural change's push)."""
+    assert message["type"] == "congress.state", message["type"]
+    state: dict[str, Any] = json.loads(message["text"])["state"]
+    return state
+
+
+def pushed(held: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
+    """The state a screen holding `held` shows after a push message: replaced, or the events applied."""
+    if message["type"] == "congress.state":
+        return pushed_state(message)
+    return apply_events(held, json.loads(message["text"])["events"])
+
+
 # --- pushing --------------------------------------------------------------------------------------
 # One mechanism for every change (a check-in, a ballot, the close of a vote). A burst of commits (60
-# check-ins or 200 ballots a second) must not each rebuild the state and push it to every screen, so
-# pushes are merged: at most one per DAIHOI_LIVE_COALESCE_SECONDS per congress, each built when it is
-# sent, so the last commit of a burst is always shown.
-# - In the server, the merging runs on its event loop (attached by the HTTP handler): the state is built
+# check-ins or 200 ballots a second) must not each build and push, so pushes are merged: at most one
+# per DAIHOI_LIVE_COALESCE_SECONDS per congress, each built when it is sent (so the last commit of a
+# burst is always shown), carrying the whole state or the events of what the merged commits changed.
+# - In the server, the merging runs on its event loop (attached by the HTTP handler): the push is built
 #   on one of the request threads and sent from the loop, where the sockets live.
 # - Elsewhere (a command, a test with merging on) a timer thread does the same.
 # - With 0 (the test suite's setting) every commit pushes at once, in the committing thread.
@@ -71,7 +183,8 @@ PUSH_SHARE = 0.1
 
 _loop: asyncio.AbstractEventLoop | None = None
 _executor: Executor | None = None
-_pending: set[int] = set()  # congresses with a push scheduled; guarded by _pending_lock
+# Congresses with a push scheduled, and what changed since its build started; guarded by _pending_lock.
+_pending: dict[int, set[Key]] = {}
 _pending_lock = threading.Lock()
 _quiet_until: dict[int, float] = {}  # congress id -> monotonic time before which no push is built
 
@@ -87,58 +200,28 @@ def _attached_loop() -> asyncio.AbstractEventLoop | None:
     return loop if loop is not None and loop.is_running() else None
 
 
-def _message(congress_id: int) -> dict[str, Any]:
-    fresh = Congress.objects.get(pk=congress_id)
-    # Serialised once here: each screen's socket then sends the same text (no copy per screen).
-    text = json.dumps({"type": "state", "state": congress_state(fresh, fresh=True)}, cls=DjangoJSONEncoder)
-    return {"type": "congress.state", "text": text}
-
-
-def pushed_state(message: dict[str, Any]) -> dict[str, Any]:
-    """The state a push message carries (as every screen receives it)."""
-    state: dict[str, Any] = json.loads(message["text"])["state"]
-    return state
-
-
-def _send_state(congress_id: int) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        message = _message(congress_id)
-        try:
-            # A caller on an event loop's thread (Playwright's sync API drives one) cannot block on it.
-            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is not None:
-            running.create_task(layer.group_send(group_name(congress_id), message))
-        else:
-            async_to_sync(layer.group_send)(group_name(congress_id), message)
-    except Exception:  # a screen missing one push falls back to polling; the change itself stands
-        log.exception("live publish failed for congress %s", congress_id)
-
-
-def _claim(congress_id: int) -> bool:
-    """True if no push is scheduled for this congress yet (and one is now)."""
+def _claim(congress_id: int, keys: Iterable[Key]) -> bool:
+    """Note what changed; True if no push is scheduled for this congress yet (and one is now)."""
     with _pending_lock:
-        if congress_id in _pending:
+        waiting = _pending.get(congress_id)
+        if waiting is not None:
+            waiting.update(keys)
             return False
-        _pending.add(congress_id)
+        _pending[congress_id] = set(keys)
         return True
 
 
-def _release(congress_id: int) -> None:
-    """A commit from now on schedules the next push (the one being built may not see it)."""
+def _release(congress_id: int) -> set[Key]:
+    """What the build about to start must carry; a commit from now on schedules the next push."""
     with _pending_lock:
-        _pending.discard(congress_id)
+        return _pending.pop(congress_id, set())
 
 
-def _built(congress_id: int) -> dict[str, Any]:
+def _built(congress_id: int, keys: set[Key], number: int) -> dict[str, Any]:
     """The push message, noting what building it cost so the next one is spaced to match."""
     started = time.thread_time()
     try:
-        return _message(congress_id)
+        return _message(congress_id, keys, number)
     finally:
         cost = time.thread_time() - started
         _quiet_until[congress_id] = time.monotonic() + cost * (1 / PUSH_SHARE - 1)
@@ -146,11 +229,8 @@ def _built(congress_id: int) -> dict[str, Any]:
 
 # Two builds of one congress can overlap (a commit after one build started schedules the next), and
 # the later may finish first. Each build is numbered when it starts; a build that finishes after a later
-# one was sent is dropped, so a screen never goes back to an older count. Nothing is lost: a commit the
-# dropped build saw but the later one did not came after the later one started, and scheduled a push.
-_order_lock = threading.Lock()
-_build_numbers = itertools.count(1)
-_last_sent: dict[int, int] = {}  # congress id -> number of the newest build sent
+# one was sent is not sent (a screen never goes back to an older count), and what it carried is pushed
+# again, built afresh: the later build may not carry it (events do not carry a structural change).
 
 
 def _number_build() -> int:
@@ -167,14 +247,17 @@ def _newest(congress_id: int, number: int) -> bool:
         return True
 
 
-def _numbered_build(congress_id: int) -> tuple[int, dict[str, Any]]:
+Build = tuple[int, set[Key], dict[str, Any] | None]
+
+
+def _numbered_build(congress_id: int) -> Build:
     """Start a build: a commit from now on schedules the next push; the build's number orders it."""
-    _release(congress_id)
+    keys = _release(congress_id)
     number = _number_build()
-    return number, _built(congress_id)
+    return number, keys, _built(congress_id, keys, number)
 
 
-def _build_in_pool(congress_id: int) -> tuple[int, dict[str, Any]]:
+def _build_in_pool(congress_id: int) -> Build:
     # Released when the build starts, not when it is queued: under a burst the pool has a queue, and
     # pushes released earlier would pile up in it, each delaying the requests (and the close) behind.
     try:
@@ -188,40 +271,51 @@ def _wait(congress_id: int, delay: float) -> float:
     return max(delay, _quiet_until.get(congress_id, 0.0) - time.monotonic())
 
 
+def _delay() -> float:
+    return float(getattr(settings, "DAIHOI_LIVE_COALESCE_SECONDS", 0))
+
+
 async def _push_from_loop(congress_id: int) -> None:
+    keys: set[Key] = set()
     try:
         layer = get_channel_layer()
         if layer is None:
             _release(congress_id)
             return
-        number, message = await asyncio.get_running_loop().run_in_executor(
+        number, keys, message = await asyncio.get_running_loop().run_in_executor(
             _executor, _build_in_pool, congress_id
         )
         if _newest(congress_id, number):
             await layer.group_send(group_name(congress_id), message)
+        else:  # overtaken: what it carried goes out again, built afresh
+            _after_commit(congress_id, keys, _delay())
     except Exception:  # a screen missing one push gets the next one, or polls; the change itself stands
         _release(congress_id)  # never left claimed: the next commit schedules a push again
         log.exception("live push failed for congress %s", congress_id)
 
 
-def _schedule_on_loop(loop: asyncio.AbstractEventLoop, congress_id: int, delay: float) -> None:
-    if _claim(congress_id):
+def _schedule_on_loop(
+    loop: asyncio.AbstractEventLoop, congress_id: int, keys: set[Key], delay: float
+) -> None:
+    if _claim(congress_id, keys):
         wait = _wait(congress_id, delay)
         loop.call_soon_threadsafe(
             lambda: loop.call_later(wait, lambda: loop.create_task(_push_from_loop(congress_id)))
         )
 
 
-def _schedule_on_timer(congress_id: int, delay: float) -> None:
-    if not _claim(congress_id):
+def _schedule_on_timer(congress_id: int, keys: set[Key], delay: float) -> None:
+    if not _claim(congress_id, keys):
         return
 
     def fire() -> None:
         layer = get_channel_layer()
         try:
-            number, message = _numbered_build(congress_id)
+            number, built_keys, message = _numbered_build(congress_id)
             if layer is not None and _newest(congress_id, number):
                 async_to_sync(layer.group_send)(group_name(congress_id), message)
+            elif layer is not None:
+                _schedule_on_timer(congress_id, built_keys, delay)
         except Exception:  # a screen missing one push falls back to polling; the change itself stands
             log.exception("live publish failed for congress %s", congress_id)
         finally:
@@ -232,31 +326,76 @@ def _schedule_on_timer(congress_id: int, delay: float) -> None:
     timer.start()
 
 
-def _after_commit(congress_id: int, delay: float) -> None:
+def _after_commit(congress_id: int, keys: set[Key], delay: float) -> None:
     loop = _attached_loop()
     if loop is not None:
-        _schedule_on_loop(loop, congress_id, delay)
+        _schedule_on_loop(loop, congress_id, keys, delay)
     else:
-        _schedule_on_timer(congress_id, delay)
+        _schedule_on_timer(congress_id, keys, delay)
 
 
-def publish(congress: Congress) -> None:
-    """Schedule a push of the congress state once the current transaction commits (merged, see above)."""
-    congress_id = congress.pk
-    delay = float(getattr(settings, "DAIHOI_LIVE_COALESCE_SECONDS", 0))
+def _send_now(congress_id: int, keys: set[Key]) -> None:
+    """Unmerged (DAIHOI_LIVE_COALESCE_SECONDS = 0): build and send in the committing thread."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        for _attempt in range(3):  # overtaken by another thread's later build: built again
+            number = _number_build()
+            message = _message(congress_id, keys, number)
+            if _newest(congress_id, number):
+                break
+        else:
+            return
+        try:
+            # A caller on an event loop's thread (Playwright's sync API drives one) cannot block on it.
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is not None:
+            running.create_task(layer.group_send(group_name(congress_id), message))
+        else:
+            async_to_sync(layer.group_send)(group_name(congress_id), message)
+    except Exception:  # a screen missing one push falls back to polling; the change itself stands
+        log.exception("live publish failed for congress %s", congress_id)
+
+
+def _on_commit(congress_id: int, key: Key) -> None:
+    delay = _delay()
     if delay <= 0:
-        transaction.on_commit(lambda: _send_state(congress_id))
+        transaction.on_commit(lambda: _send_now(congress_id, {key}))
     else:
-        transaction.on_commit(lambda: _after_commit(congress_id, delay))
+        transaction.on_commit(lambda: _after_commit(congress_id, {key}, delay))
+
+
+def _congress_id(congress: Congress | int) -> int:
+    return congress if isinstance(congress, int) else int(congress.pk)
+
+
+def publish(congress: Congress | int) -> None:
+    """A structural change: push the whole state once the current transaction commits (merged)."""
+    _on_commit(_congress_id(congress), STATE)
+
+
+def count(congress: Congress | int, election_id: int) -> None:
+    """Ballots were cast in an election: push its count event once the transaction commits (merged;
+    the count is read when the push is built, so the last one of a burst is shown)."""
+    _on_commit(_congress_id(congress), _count_key(election_id))
+
+
+def attendance_changed(congress: Congress | int) -> None:
+    """A check-in, check-out or excuse: push the attendance event once the transaction commits (merged)."""
+    _on_commit(_congress_id(congress), ATTENDANCE)
 
 
 # --- the sockets of this process -----------------------------------------------------------------
 # Thousands of phones watch one congress. Each socket joining the channel layer's group would make every
 # push one dispatch per socket (a queue, a task wake-up, a handler call). Instead one relay per congress
 # (and event loop) is the group's only member in this process: it receives each push once and writes
-# its text, serialised once, to every socket of that congress. It also keeps the last text it delivered,
-# so a socket that connects gets the state its neighbours show, without a new build per socket (the
-# relay's first socket builds it once). With Redis (`--processes`), each process has its own relay.
+# its text, serialised once, to every socket of that congress. It also holds the state its sockets show
+# (the last whole state with the events since applied), so a socket that connects gets that state
+# without a new build per socket (the relay's first socket builds it once). With Redis (`--processes`),
+# each process has its own relay.
 
 
 class _Relay:
@@ -264,7 +403,10 @@ class _Relay:
         self.congress_id = congress_id
         self.sockets: set[Any] = set()
         self.joining = 0  # sockets waiting for the relay to start
-        self.text: str | None = None
+        self.text: str | None = None  # the held state as a `state` message; None: to serialise again
+        self.state: dict[str, Any] | None = None  # the held state, parsed when an event needs it
+        self.source: str | None = None
+        self.number = 0
         self.channel: str | None = None
         self.task: asyncio.Task[None] | None = None
         self.starting: asyncio.Task[None] | None = None
@@ -277,19 +419,41 @@ class _Relay:
             self.task = asyncio.get_running_loop().create_task(self._listen(layer))
         from channels.db import database_sync_to_async
 
-        text = await database_sync_to_async(_first_text)(self.congress_id)
-        if self.text is None:  # a push that came meanwhile is at least as new
-            self.text = text
+        message = await database_sync_to_async(_first_message)(self.congress_id)
+        if self.text is None and self.state is None:  # a push that came meanwhile is at least as new
+            self.take(message)
 
     async def _listen(self, layer: Any) -> None:
         assert self.channel is not None
         while True:
             message = await layer.receive(self.channel)
-            if message.get("type") == "congress.state":
+            if message.get("type") in ("congress.state", "congress.events") and self.take(message):
                 await self.deliver(message["text"])
 
+    def take(self, message: dict[str, Any]) -> bool:
+        """Hold what a push says; False if it is older than the held state (or events with none held)."""
+        if is_older(self.source, self.number, message["src"], message["n"]):
+            return False
+        if message["type"] == "congress.state":
+            self.text, self.state = message["text"], None
+        else:
+            if self.state is None:
+                if self.text is None:
+                    return False
+                self.state = json.loads(self.text)["state"]
+            self.state = apply_events(self.state, message["events"])
+            self.text = None
+        self.source, self.number = message["src"], message["n"]
+        return True
+
+    def current(self) -> str:
+        """The held state, as the `state` message a new socket gets first."""
+        if self.text is None:
+            message = {"type": "state", "src": self.source, "n": self.number, "state": self.state}
+            self.text = json.dumps(message, cls=DjangoJSONEncoder)
+        return self.text
+
     async def deliver(self, text: str) -> None:
-        self.text = text
         frame = None
         for socket in list(self.sockets):
             try:
@@ -327,8 +491,8 @@ def _wire(socket: Any) -> Any:
     return None
 
 
-def _first_text(congress_id: int) -> str:
-    return str(_message(congress_id)["text"])
+def _first_message(congress_id: int) -> dict[str, Any]:
+    return _state_message(congress_id, _number_build())
 
 
 async def join(socket: Any, congress_id: int) -> str:
@@ -347,8 +511,7 @@ async def join(socket: Any, congress_id: int) -> str:
             relay.joining -= 1
         if _relays.get(key) is relay:  # not stopped while this socket waited
             relay.sockets.add(socket)
-            assert relay.text is not None
-            return relay.text
+            return relay.current()
 
 
 async def leave(socket: Any, congress_id: int) -> None:

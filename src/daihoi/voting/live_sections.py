@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from daihoi.congress.live import register_section
+from daihoi.congress.live import register_event, register_section
 from daihoi.congress.models import Congress
 from daihoi.rules.figures import percent
 from daihoi.voting.actions import counting  # noqa: F401  (registers the `result` section)
@@ -32,7 +32,7 @@ def motion_state(m: Motion, congress: Congress) -> dict[str, Any]:
     if m.status == Motion.Status.OPEN:
         electronic = m.method != Motion.Method.SHOW_OF_HANDS
         out["voted"] = vote_count(m) if electronic else None
-        out["eligible"] = present_voters(congress)
+        out["eligible"] = present_voters(congress)  # also in the attendance event (below)
     elif m.status == Motion.Status.CLOSED:
         base = m.base or 0
         out.update(
@@ -70,6 +70,11 @@ def motion_section(congress: Congress) -> dict[str, Any] | None:
     return motion_state(m, congress)
 
 
+def voted_electronic(e: Election) -> int | None:
+    """How many electronic ballots were cast: the count of participations (never who, never what)."""
+    return e.participations.count() if e.allows_electronic else None
+
+
 @register_section("election")
 def election_section(congress: Congress) -> dict[str, Any] | None:
     """The election being voted on, or else the one being counted: its status and how many electronic
@@ -95,7 +100,22 @@ def election_section(congress: Congress) -> dict[str, Any] | None:
         "candidates": e.candidates.filter(status=Candidate.Status.ON_LIST).count(),
         "allows_paper": e.allows_paper,
         "allows_electronic": e.allows_electronic,
-        "voted_electronic": e.participations.count() if e.allows_electronic else None,
+        "voted_electronic": voted_electronic(e),
         "present_at_vote": e.present_at_vote,
         "base": e.base,
     }
+
+
+@register_event("count")
+def count_event(congress: Congress, election_id: int) -> dict[str, Any]:
+    """A cast's event: the election's count of electronic ballots, as its section shows it."""
+    e = Election.objects.only("pk", "allows_electronic").get(pk=election_id, congress=congress)
+    return {"election": e.pk, "voted": voted_electronic(e)}
+
+
+@register_event("attendance")
+def eligible_event(congress: Congress, _arg: int) -> dict[str, Any]:
+    """A check-in changes how many may vote on the open motion (the section's `eligible`)."""
+    if not congress.motions.filter(status=Motion.Status.OPEN).exists():
+        return {}
+    return {"eligible": present_voters(congress)}

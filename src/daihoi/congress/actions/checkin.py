@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daihoi.congress.access import Actor
-from daihoi.congress.actions.steps import commit_change
+from daihoi.congress.actions.steps import commit_attendance_change
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import CheckIn, Congress, Delegate, Guest
 
@@ -178,7 +178,7 @@ def _write(
         delegate.absence_reason = absence_reason
         fields.append("absence_reason")
     after = {**_attendance_facts(delegate), "nonce": nonce}
-    commit_change(delegate.congress, delegate, actor, audit_action, before, after, fields)
+    commit_attendance_change(delegate.congress, delegate, actor, audit_action, before, after, fields)
     return _result(delegate, row, is_repeat=False)
 
 
@@ -223,7 +223,7 @@ def _guest_arrived(guest: Guest, actor: Actor) -> Guest:
     if guest.checked_in_at is None:
         guest.checked_in_at = timezone.now()
         after = {"checked_in_at": guest.checked_in_at}
-        commit_change(
+        commit_attendance_change(
             guest.congress, guest, actor, "guest.arrive", {"checked_in_at": None}, after, ["checked_in_at"]
         )
     return guest

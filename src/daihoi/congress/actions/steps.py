@@ -12,6 +12,7 @@ it changes, then save, audit and publish. An action reads as its own rule betwee
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models
@@ -61,13 +62,30 @@ def commit_change(
     before: Any,
     after: Any,
     fields: list[str] | None = None,
+    *,
+    publish: Callable[[Congress], None] = live.publish,
 ) -> Row:
     """Save `fields` of `obj` (none: already written), append the audit entry, and publish the live
-    state once the transaction commits. Call inside the action's transaction."""
+    state once the transaction commits (`publish`: or the event of a change of attendance, say).
+    Call inside the action's transaction."""
     if fields:
         obj.save(update_fields=fields)
     audit.record(
         actor=actor.label, action=action, congress_id=congress.pk, obj=obj, before=before, after=after
     )
-    live.publish(congress)
+    publish(congress)
     return obj
+
+
+def commit_attendance_change(
+    congress: Congress,
+    obj: Row,
+    actor: Actor,
+    action: str,
+    before: Any,
+    after: Any,
+    fields: list[str] | None = None,
+) -> Row:
+    """`commit_change` for a check-in, check-out, excuse or guest's arrival: what it publishes is the
+    small attendance event, not the whole state."""
+    return commit_change(congress, obj, actor, action, before, after, fields, publish=live.attendance_changed)

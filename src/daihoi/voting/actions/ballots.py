@@ -414,7 +414,7 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
         ElectionParticipation.objects.bulk_create(participations)
         ElectronicBallot.objects.bulk_create(ballots)
         audit.record_many(changes)
-        live.publish(congress)  # merged with the burst's other ballots (see congress/live.py)
+        live.count(congress, locked.pk)  # a count event, merged with the burst's (see congress/live.py)
     return outcomes
 
 
