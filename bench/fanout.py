@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -71,6 +72,7 @@ async def run(url: str, origin: str, sockets: int, within: float, trigger: objec
 
     connected = 0
     errors = 0
+    kinds: Counter[str] = Counter()  # what the failures were (a refusal, a timeout, a reset ...)
     got_push: dict[int, float] = {}
     pushed_at: list[float] = []
     push_sent = asyncio.Event()
@@ -98,8 +100,9 @@ async def run(url: str, origin: str, sockets: int, within: float, trigger: objec
                 except TimeoutError:
                     pass
                 await finished.wait()
-        except Exception:  # a refused or dropped socket: counted, the run goes on
+        except Exception as error:  # a refused or dropped socket: counted, the run goes on
             errors += 1
+            kinds[f"{type(error).__name__}: {str(error)[:80]}"] += 1
             settled += 1
             if settled == sockets:
                 all_in.set()
@@ -126,6 +129,7 @@ async def run(url: str, origin: str, sockets: int, within: float, trigger: objec
         "reached": len(got_push),
         "push_p50_ms": round(percentile(times, 50), 1),
         "push_max_ms": round(max(times), 1) if times else float("nan"),
+        "error_kinds": dict(kinds.most_common(5)),
     }
 
 
@@ -181,6 +185,8 @@ def main() -> int:
         f"push reached {figures['reached']}: p50 {figures['push_p50_ms']} ms, max {figures['push_max_ms']} ms; "
         f"server RSS {figures['rss_mib']} MiB"
     )
+    if figures["error_kinds"]:
+        print(f"errors: {figures['error_kinds']}")
     keys = ("connected", "errors", "push_p50_ms", "push_max_ms", "rss_mib")
     print(json.dumps({"sockets": args.sockets, **{k: figures[k] for k in keys}}))
     return 0

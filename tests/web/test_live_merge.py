@@ -102,10 +102,31 @@ def test_a_burst_of_commits_is_one_push_that_shows_the_last_of_them(server):
         arrive(congress, n)
     assert len(loop.soon) == 1  # five commits, one push scheduled
     push, delay = fire_timer(loop)
-    assert delay == pytest.approx(0.25)
+    assert delay == 0  # the first change after a quiet time is shown at once
     asyncio.run(push)
     assert len(layer.sent) == 1
     assert present(layer.sent[0]) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_soon_after_a_push_waits_until_the_merging_delay_has_passed(server, monkeypatch):
+    loop, layer = server
+    congress = make_congress(delegates=3)
+    clock = [100.0]
+    monkeypatch.setattr(live.time, "monotonic", lambda: clock[0])
+    arrive(congress, 1)
+    asyncio.run(fire_timer(loop)[0])  # built at 100.0
+    clock[0] = 100.1
+    arrive(congress, 2)
+    push, delay = fire_timer(loop)
+    assert delay == pytest.approx(0.15)  # 0.25 s after the last build started
+    asyncio.run(push)
+    assert [present(m) for m in layer.sent] == [1, 2]
+    clock[0] = 101.0
+    arrive(congress, 3)
+    push, delay = fire_timer(loop)
+    push.close()
+    assert delay == 0  # quiet again
 
 
 @pytest.mark.django_db(transaction=True)

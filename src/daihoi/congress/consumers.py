@@ -7,6 +7,7 @@ which applies Django's session-hash check. Pushes reach the socket through its c
 
 from __future__ import annotations
 
+import pprint
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -17,6 +18,40 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from daihoi.congress import live
 from daihoi.congress.access import Actor, actor_for_live_token, actor_for_socket, live_grant
 from daihoi.congress.models import Congress
+
+
+class _Lazy:
+    """`fn(*args)` as text, computed only if a log line is written (str() of it)."""
+
+    __slots__ = ("args", "fn")
+
+    def __init__(self, fn: Any, *args: Any) -> None:
+        self.fn, self.args = fn, args
+
+    def __str__(self) -> str:
+        return str(self.fn(*self.args))
+
+    __repr__ = __str__
+
+
+def _lazy_autobahn_debug_lines() -> None:
+    """autobahn (under daphne) formats its whole configuration, and the names of its methods, for debug
+    lines at every socket it opens and every frame it writes, even with debug logging off: a third of a
+    socket's opening cost in the server (measured with bench/fanout.py). Its formatting functions are
+    given lazy stand-ins, which format only when a line is written."""
+    try:
+        from autobahn import util
+        from autobahn.twisted import websocket as twisted_websocket
+        from autobahn.websocket import protocol
+    except ImportError:  # another ASGI server
+        return
+    protocol.pformat = lambda obj, *a, **k: _Lazy(pprint.pformat, obj)  # type: ignore[assignment]
+    for module in (protocol, twisted_websocket):
+        module.hltype = lambda obj: _Lazy(util.hltype, obj)  # type: ignore[attr-defined]
+    twisted_websocket.hlval = lambda val, color="white", bold=True: _Lazy(util.hlval, val, color, bold)  # type: ignore[attr-defined]
+
+
+_lazy_autobahn_debug_lines()
 
 
 def _query(scope: dict[str, Any]) -> dict[str, str]:
@@ -39,6 +74,10 @@ class LiveSocketAuth:
 
 
 class CongressConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    # No channel of its own: pushes come through the congress's relay (`live.join`). A channel per
+    # socket would be a queue and a waiting task each, and the in-memory layer scans all its channels
+    # at every receive (quadratic in the sockets). The alias names no layer, so Channels makes none.
+    channel_layer_alias = "daihoi.live-sockets-use-the-relay"
     congress_id: int | None = None
 
     async def connect(self) -> None:

@@ -171,8 +171,9 @@ def pushed(held: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
 # --- pushing --------------------------------------------------------------------------------------
 # One mechanism for every change (a check-in, a ballot, the close of a vote). A burst of commits (60
 # check-ins or 200 ballots a second) must not each build and push, so pushes are merged: at most one
-# per DAIHOI_LIVE_COALESCE_SECONDS per congress, each built when it is sent (so the last commit of a
-# burst is always shown), carrying the whole state or the events of what the merged commits changed.
+# per DAIHOI_LIVE_COALESCE_SECONDS per congress (a change after a quiet time goes at once, the changes
+# that follow it together once the delay has passed), each built when it is sent (so the last commit of
+# a burst is always shown), carrying the whole state or the events of what the merged commits changed.
 # - In the server, the merging runs on its event loop (attached by the HTTP handler): the push is built
 #   on one of the request threads and sent from the loop, where the sockets live.
 # - Elsewhere (a command, a test with merging on) a timer thread does the same.
@@ -218,13 +219,15 @@ def _release(congress_id: int) -> set[Key]:
 
 
 def _built(congress_id: int, keys: set[Key], number: int) -> dict[str, Any]:
-    """The push message, noting what building it cost so the next one is spaced to match."""
-    started = time.thread_time()
+    """The push message, noting when the next may be built: a merging delay after this one started,
+    or later if building it was costly."""
+    began, started = time.monotonic(), time.thread_time()
+    _quiet_until[congress_id] = began + _delay()  # a commit while this one builds waits its turn
     try:
         return _message(congress_id, keys, number)
     finally:
         cost = time.thread_time() - started
-        _quiet_until[congress_id] = time.monotonic() + cost * (1 / PUSH_SHARE - 1)
+        _quiet_until[congress_id] = max(began + _delay(), time.monotonic() + cost * (1 / PUSH_SHARE - 1))
 
 
 # Two builds of one congress can overlap (a commit after one build started schedules the next), and
@@ -266,9 +269,10 @@ def _build_in_pool(congress_id: int) -> Build:
         close_old_connections()
 
 
-def _wait(congress_id: int, delay: float) -> float:
-    """Seconds until the next push: the merging delay, or longer after a costly build."""
-    return max(delay, _quiet_until.get(congress_id, 0.0) - time.monotonic())
+def _wait(congress_id: int) -> float:
+    """Seconds until the next push: none after a quiet time (a lone change is shown at once), else until
+    the merging delay since the last build started has passed (longer after a costly build)."""
+    return max(0.0, _quiet_until.get(congress_id, 0.0) - time.monotonic())
 
 
 def _delay() -> float:
@@ -288,23 +292,21 @@ async def _push_from_loop(congress_id: int) -> None:
         if _newest(congress_id, number):
             await layer.group_send(group_name(congress_id), message)
         else:  # overtaken: what it carried goes out again, built afresh
-            _after_commit(congress_id, keys, _delay())
+            _after_commit(congress_id, keys)
     except Exception:  # a screen missing one push gets the next one, or polls; the change itself stands
         _release(congress_id)  # never left claimed: the next commit schedules a push again
         log.exception("live push failed for congress %s", congress_id)
 
 
-def _schedule_on_loop(
-    loop: asyncio.AbstractEventLoop, congress_id: int, keys: set[Key], delay: float
-) -> None:
+def _schedule_on_loop(loop: asyncio.AbstractEventLoop, congress_id: int, keys: set[Key]) -> None:
     if _claim(congress_id, keys):
-        wait = _wait(congress_id, delay)
+        wait = _wait(congress_id)
         loop.call_soon_threadsafe(
             lambda: loop.call_later(wait, lambda: loop.create_task(_push_from_loop(congress_id)))
         )
 
 
-def _schedule_on_timer(congress_id: int, keys: set[Key], delay: float) -> None:
+def _schedule_on_timer(congress_id: int, keys: set[Key]) -> None:
     if not _claim(congress_id, keys):
         return
 
@@ -315,23 +317,23 @@ def _schedule_on_timer(congress_id: int, keys: set[Key], delay: float) -> None:
             if layer is not None and _newest(congress_id, number):
                 async_to_sync(layer.group_send)(group_name(congress_id), message)
             elif layer is not None:
-                _schedule_on_timer(congress_id, built_keys, delay)
+                _schedule_on_timer(congress_id, built_keys)
         except Exception:  # a screen missing one push falls back to polling; the change itself stands
             log.exception("live publish failed for congress %s", congress_id)
         finally:
             connections.close_all()  # this timer thread's own connections
 
-    timer = threading.Timer(_wait(congress_id, delay), fire)
+    timer = threading.Timer(_wait(congress_id), fire)
     timer.daemon = True
     timer.start()
 
 
-def _after_commit(congress_id: int, keys: set[Key], delay: float) -> None:
+def _after_commit(congress_id: int, keys: set[Key]) -> None:
     loop = _attached_loop()
     if loop is not None:
-        _schedule_on_loop(loop, congress_id, keys, delay)
+        _schedule_on_loop(loop, congress_id, keys)
     else:
-        _schedule_on_timer(congress_id, keys, delay)
+        _schedule_on_timer(congress_id, keys)
 
 
 def _send_now(congress_id: int, keys: set[Key]) -> None:
@@ -361,11 +363,10 @@ def _send_now(congress_id: int, keys: set[Key]) -> None:
 
 
 def _on_commit(congress_id: int, key: Key) -> None:
-    delay = _delay()
-    if delay <= 0:
+    if _delay() <= 0:
         transaction.on_commit(lambda: _send_now(congress_id, {key}))
     else:
-        transaction.on_commit(lambda: _after_commit(congress_id, {key}, delay))
+        transaction.on_commit(lambda: _after_commit(congress_id, {key}))
 
 
 def _congress_id(congress: Congress | int) -> int:
@@ -463,7 +464,8 @@ class _Relay:
                 elif wire.state == wire.STATE_OPEN:
                     if frame is None:  # framed once (autobahn's prepared message), written to each
                         frame = wire.factory.prepareMessage(text.encode(), False)
-                    wire.sendPreparedMessage(frame)
+                    if not _write_now(wire, frame):
+                        wire.sendPreparedMessage(frame)
             except Exception:  # a socket closing meanwhile: its own disconnect removes it
                 self.sockets.discard(socket)
 
@@ -489,6 +491,40 @@ def _wire(socket: Any) -> Any:
         if connection is not None and not connection.get("disconnected"):
             return args[0]
     return None
+
+
+def _write_now(wire: Any, frame: Any) -> bool:
+    """Write a prepared frame straight to a plain TCP socket with nothing waiting to be written: one
+    send() now, instead of Twisted's buffer, a writer registered with the loop and the send on its next
+    turn (thousands of sockets: most of a push's time). The rest of a partial write goes through
+    Twisted's buffer, in order. False (nothing written) where that does not apply: TLS, compression, a
+    socket with data waiting or closing."""
+    transport = getattr(wire, "transport", None)
+    if (
+        _TCPConnection is None
+        or not isinstance(transport, _TCPConnection)
+        or wire._perMessageCompress is not None
+        or wire.send_queue
+        or not transport.connected
+        or transport.disconnecting
+        or transport._writeDisconnected
+        or transport._tempDataLen
+        or len(transport.dataBuffer) != transport.offset
+    ):
+        return False
+    payload: bytes = frame.payloadHybi
+    written = transport.writeSomeData(payload)
+    if isinstance(written, Exception):  # lost: its own close removes it
+        return True
+    if written < len(payload):
+        transport.write(payload[written:])
+    return True
+
+
+try:
+    from twisted.internet.tcp import Connection as _TCPConnection
+except ImportError:  # another ASGI server: no Twisted
+    _TCPConnection = None
 
 
 def _first_message(congress_id: int) -> dict[str, Any]:
