@@ -213,3 +213,35 @@ def test_the_relay_ignores_a_push_older_than_what_it_holds_and_events_before_any
         "n": 1,
         "state": {"attendance": {"present": 4}},
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_that_come_while_the_relay_builds_its_first_state_are_not_lost(monkeypatch):
+    """The relay joins the group, then builds the state its sockets get first: an event that comes
+    before that state is held cannot be applied, so the state is built again, after it."""
+    congress = make_congress(delegates=2)
+    real_first = live._first_message
+    builds: list[int] = []
+
+    def first_with_a_check_in_meanwhile(congress_id: int) -> dict:
+        message = real_first(congress_id)
+        builds.append(congress_id)
+        if len(builds) == 1:  # a check-in commits and its event arrives before this state is held
+            d = congress.delegates.get(number=1)
+            checkin.check_in(congress, d.code, nonce="fanout-nonce-09", actor=SYSTEM)
+            [relay] = live._relays.values()
+            event = {"type": "congress.events", "src": live.SOURCE, "n": live._number_build()}
+            assert not relay.take({**event, "text": "", "events": [{"attendance": {"present": 1}}]})
+        return message
+
+    monkeypatch.setattr(live, "_first_message", first_with_a_check_in_meanwhile)
+
+    async def scenario() -> dict:
+        screen = socket(congress.slug, f"?screen={congress.screen_token}")
+        assert (await screen.connect())[0]
+        first = await screen.receive_json_from(timeout=10)
+        await screen.disconnect()
+        return first
+
+    first = async_to_sync(scenario)()
+    assert len(builds) == 2 and first["state"]["attendance"]["present"] == 1

@@ -408,6 +408,7 @@ class _Relay:
         self.state: dict[str, Any] | None = None  # the held state, parsed when an event needs it
         self.source: str | None = None
         self.number = 0
+        self.missed = False  # events came while no state was held yet
         self.channel: str | None = None
         self.task: asyncio.Task[None] | None = None
         self.starting: asyncio.Task[None] | None = None
@@ -420,9 +421,11 @@ class _Relay:
             self.task = asyncio.get_running_loop().create_task(self._listen(layer))
         from channels.db import database_sync_to_async
 
-        message = await database_sync_to_async(_first_message)(self.congress_id)
-        if self.text is None and self.state is None:  # a push that came meanwhile is at least as new
-            self.take(message)
+        self.missed = False
+        # A push that came meanwhile is kept if it is newer (`take` compares the numbers).
+        self.take(await database_sync_to_async(_first_message)(self.congress_id))
+        if self.missed:  # events came before any state was held: the state again, built after them
+            self.take(await database_sync_to_async(_first_message)(self.congress_id))
 
     async def _listen(self, layer: Any) -> None:
         assert self.channel is not None
@@ -440,6 +443,7 @@ class _Relay:
         else:
             if self.state is None:
                 if self.text is None:
+                    self.missed = True
                     return False
                 self.state = json.loads(self.text)["state"]
             self.state = apply_events(self.state, message["events"])
