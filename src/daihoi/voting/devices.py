@@ -47,16 +47,18 @@ DEVICES: dict[int, Devices] = {}  # election id -> the committee's devices playe
 
 
 def ensure_committee(election: Election, size: int = 3) -> list[Delegate]:
-    """A counting committee of `size` delegates who are not candidates (the last numbers)."""
-    members = list(CountingMember.objects.filter(election=election).select_related("delegate"))
-    if members:
-        return [m.delegate for m in members]
-    candidates = set(election.candidates.exclude(delegate=None).values_list("delegate_id", flat=True))
-    chosen = [d for d in election.congress.delegates.order_by("-number") if d.pk not in candidates][:size]
-    CountingMember.objects.bulk_create(
-        CountingMember(election=election, delegate=d, is_head=(i == 0)) for i, d in enumerate(chosen)
-    )
-    return chosen
+    """The counting committee, made of `size` delegates who are not candidates (the last numbers) if there
+    is none, in the key ceremony's order: member i of the list is the ceremony's member i + 1."""
+    committee = CountingMember.objects.filter(election=election)
+    if not committee.exists():
+        candidates = set(election.candidates.exclude(delegate=None).values_list("delegate_id", flat=True))
+        chosen = [d for d in election.congress.delegates.order_by("-number") if d.pk not in candidates][:size]
+        CountingMember.objects.bulk_create(
+            CountingMember(election=election, delegate=d, is_head=(i == 0)) for i, d in enumerate(chosen)
+        )
+    # The order in which `evote.start_ceremony` numbers the members (on PostgreSQL, rows come unordered).
+    ordered = committee.select_related("delegate").order_by("-is_head", "delegate__number")
+    return [m.delegate for m in ordered]
 
 
 def run_key_ceremony(election: Election, *, size: int = 3, threshold: int | None = None) -> Devices:
