@@ -97,6 +97,13 @@ if _SQLITE_SYNCHRONOUS not in {"FULL", "EXTRA", "NORMAL"}:
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": database_from_url(_database_url)}
+    if env_bool("DAIHOI_DB_POOL"):
+        # psycopg's pool (Django's "pool" option) in place of a connection kept by each request thread;
+        # Django refuses it with persistent connections. Measured against them in /work notes: see README.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {"min_size": 2, "max_size": env_int("DAIHOI_SERVER_THREADS", 8, minimum=1) + 2}
+        }
 else:
     DATABASES = {
         "default": {
