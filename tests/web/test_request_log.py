@@ -111,27 +111,3 @@ def test_the_server_logs_each_request_and_can_be_silenced():
     finally:
         out = stop(proc, lines)
     assert not any(line.startswith("GET /") for line in out), out
-
-
-def test_under_uvicorn_each_http_request_is_one_line_from_the_middleware():
-    from asgiref.sync import async_to_sync
-
-    from daihoi.web.management.commands.serve import LoggedRequests
-
-    async def app(scope, receive, send) -> None:
-        await send({"type": "http.response.start", "status": 302, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-    out = io.StringIO()
-    logged = LoggedRequests(app, out)
-    sent: list[dict] = []
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
-    scope = {"type": "http", "method": "GET", "path": "/d/ABCDEFGHJK/", "query_string": b"x=1"}
-    async_to_sync(logged)(scope, None, send)
-    async_to_sync(logged)({"type": "websocket", "path": "/ws/"}, None, send)
-    [line] = out.getvalue().splitlines()
-    assert line.startswith("GET /d/…/ 302 ") and line.endswith(" ms") and "ABCDEFGHJK" not in line
-    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"] * 2  # passed on

@@ -264,19 +264,14 @@ def test_the_hall_certificate_is_made_once_and_kept(tmp_path):
     assert oct(key.stat().st_mode & 0o777) == "0o600"
 
 
-# Both servers: uvicorn (the default) and daphne (DAIHOI_SERVER=daphne) ----------------------------------
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("server", ["uvicorn", "daphne"])
-def test_a_screen_socket_gets_the_live_state_and_requests_share_a_kept_alive_connection(server, monkeypatch):
+def test_a_screen_socket_gets_the_live_state_and_requests_share_a_kept_alive_connection():
     import http.client
     import json
 
     from asgiref.sync import async_to_sync
     from websockets.asyncio.client import connect
 
-    monkeypatch.setenv("DAIHOI_SERVER", server)
     demo = load_demo()
     with serving("--quiet") as (proc, url, _lines):
         wait_healthy(proc, url)
@@ -304,17 +299,3 @@ def test_a_screen_socket_gets_the_live_state_and_requests_share_a_kept_alive_con
         assert proc.wait(timeout=30) == 0
     assert message["type"] == "state"
     assert message["state"]["congress"]["slug"] == demo.slug
-
-
-def test_the_server_comes_from_the_environment(monkeypatch):
-    from django.core.management.base import CommandError
-
-    from daihoi.web.management.commands.serve import server_name
-
-    monkeypatch.delenv("DAIHOI_SERVER", raising=False)
-    assert server_name() == "uvicorn"
-    monkeypatch.setenv("DAIHOI_SERVER", "Daphne")
-    assert server_name() == "daphne"
-    monkeypatch.setenv("DAIHOI_SERVER", "gunicorn")
-    with pytest.raises(CommandError, match="DAIHOI_SERVER"):
-        server_name()

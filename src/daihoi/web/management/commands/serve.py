@@ -1,5 +1,4 @@
-"""`daihoi serve`: the whole app (pages, static files, WebSockets) in uvicorn (httptools, websockets), or
-in daphne with DAIHOI_SERVER=daphne.
+"""`daihoi serve`: the whole app (pages, static files, WebSockets) in daphne.
 
 Runs in the hall on one laptop: phones, the desk and the projector connect over the local network.
 One process by default. `--processes N` runs N server processes on one port (the kernel shares the
@@ -37,23 +36,11 @@ from django.utils.translation import gettext as _
 LISTEN_BACKLOG = 4096  # connections the kernel queues before the server accepts them (capped by somaxconn)
 SOCKET_OPEN_TIMEOUT = 30  # seconds a WebSocket may take to open (daphne's default handshake limit is 5)
 REQUEST_LOG_ENV = "DAIHOI_REQUEST_LOG"
-SERVER_ENV = "DAIHOI_SERVER"
-SERVERS = ("uvicorn", "daphne")
-GRACEFUL_STOP_SECONDS = 5  # open WebSockets are closed after this long when the server stops
 _CARD_PATH = re.compile(r"^/d/[^/?]+")
 
 
 def request_log_on() -> bool:
     return os.environ.get(REQUEST_LOG_ENV, "1").strip().lower() not in ("0", "no", "off", "false")
-
-
-def server_name() -> str:
-    """The HTTP server: uvicorn (the default: measured at about a third less CPU per request than daphne,
-    see the README's benchmark table) or daphne."""
-    name = os.environ.get(SERVER_ENV, SERVERS[0]).strip().lower() or SERVERS[0]
-    if name not in SERVERS:
-        raise CommandError(f"{SERVER_ENV}={name!r}: expected one of {', '.join(SERVERS)}")
-    return name
 
 
 def request_line(details: dict[str, Any]) -> str:
@@ -77,36 +64,8 @@ class RequestLog:
             self.out.flush()
 
 
-class LoggedRequests:
-    """The same line for each HTTP request under uvicorn, as ASGI middleware around the application."""
-
-    def __init__(self, app: Any, out: Any) -> None:
-        self.app = app
-        self.out = out
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.monotonic()
-        status: int | str = "?"
-
-        async def sending(message: dict[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            details = {"method": scope.get("method"), "path": scope.get("path"), "status": status}
-            self.out.write(request_line({**details, "time_taken": time.monotonic() - started}))
-            self.out.flush()
-
-
 class Command(BaseCommand):
-    help = "Chạy máy chủ daihoi (trang web, tệp tĩnh và WebSocket). / Run the daihoi server."
+    help = "Chạy máy chủ daihoi (trang web, tệp tĩnh và WebSocket) bằng daphne. / Run the daihoi server."
     requires_system_checks = []  # checks run below, after the options are read
 
     def add_arguments(self, parser: Any) -> None:
@@ -149,10 +108,9 @@ class Command(BaseCommand):
     ) -> None:
         if no_request_log:
             os.environ[REQUEST_LOG_ENV] = "0"  # the child processes inherit it
-        engine = server_name()
-        if engine == "daphne":
-            # daphne.server installs the asyncio Twisted reactor: before anything imports twisted.
-            import daphne.server  # noqa: F401
+        # daphne.server installs the asyncio Twisted reactor; it must come before anything imports twisted.
+        from daphne.endpoints import build_endpoint_description_strings
+        from daphne.server import Server
 
         if processes < 1:
             raise CommandError(_("--processes phải là số nguyên dương (đang là %(n)s).") % {"n": processes})
@@ -176,56 +134,6 @@ class Command(BaseCommand):
         from daihoi.web.asgi import application
 
         wal_keeper = _hold_sqlite_wal()  # noqa: F841 - held open for the life of the server
-        run = self._run_daphne if engine == "daphne" else self._run_uvicorn
-        if not run(application, host, port, fd, certificate, quiet):
-            raise CommandError(_("Không mở được cổng %(host)s:%(port)s.") % {"host": host, "port": port})
-        from daihoi.web.asgi import django_asgi_app
-
-        django_asgi_app.close_connections()
-        if not quiet:
-            self.stdout.write(_("Đã dừng máy chủ."))
-        self._exit_promptly()
-
-    def _run_uvicorn(
-        self, application: Any, host: str, port: int, fd: int | None, certificate: Any, quiet: bool
-    ) -> bool:
-        """Serve until SIGINT or SIGTERM; False if the server never listened."""
-        import uvicorn
-
-        app = LoggedRequests(application, self.stdout) if request_log_on() else application
-        config = uvicorn.Config(
-            app,
-            host=host.strip("[]"),
-            port=port,
-            http="httptools",
-            ws="websockets-sansio",
-            lifespan="off",
-            access_log=False,  # the request log above: one line, card codes and queries masked
-            log_level="warning",
-            server_header=False,
-            backlog=LISTEN_BACKLOG,  # a hall's phones reconnecting at once
-            timeout_graceful_shutdown=GRACEFUL_STOP_SECONDS,
-            ssl_certfile=str(certificate[0]) if certificate else None,
-            ssl_keyfile=str(certificate[1]) if certificate else None,
-        )
-        server = uvicorn.Server(config)
-        # uvicorn re-raises the stopping signal once it has stopped; these handlers take it, so the
-        # command can close the pool's connections and leave with 0.
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda signum, frame: None)
-        if fd is None:
-            server.run()
-        else:
-            listener = socket.socket(fileno=fd)  # the parent's bound socket, shared by every child
-            server.run(sockets=[listener])
-        return bool(server.started)
-
-    def _run_daphne(
-        self, application: Any, host: str, port: int, fd: int | None, certificate: Any, quiet: bool
-    ) -> bool:
-        from daphne.endpoints import build_endpoint_description_strings
-        from daphne.server import Server
-
         if certificate is not None:
             from daihoi.web.tls import endpoint
 
@@ -249,7 +157,14 @@ class Command(BaseCommand):
             websocket_connect_timeout=SOCKET_OPEN_TIMEOUT,
         )
         server.run()
-        return bool(server.listening_addresses)
+        if not server.listening_addresses:
+            raise CommandError(_("Không mở được cổng %(host)s:%(port)s.") % {"host": host, "port": port})
+        from daihoi.web.asgi import django_asgi_app
+
+        django_asgi_app.close_connections()
+        if not quiet:
+            self.stdout.write(_("Đã dừng máy chủ."))
+        self._exit_promptly()
 
     def _tls(self, host: str, make: bool, cert: str, key: str) -> tuple[Path, Path, str] | None:
         """(certificate, key, lines to print) when serving HTTPS; also makes the cookies Secure."""
