@@ -7,7 +7,7 @@ import asyncio
 import hashlib
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import Executor, Future
 from tempfile import SpooledTemporaryFile
 
@@ -215,8 +215,20 @@ def endless(request: HttpRequest) -> StreamingHttpResponse:
     return StreamingHttpResponse(parts())
 
 
+def async_stream(request: HttpRequest) -> StreamingHttpResponse:
+    async def parts() -> AsyncIterator[bytes]:
+        try:
+            for word in (b"one ", b"two ", b"three"):
+                yield word
+        finally:
+            stream_events.append("closed")
+
+    return StreamingHttpResponse(parts())
+
+
 urlpatterns = [
     route("echo/", echo),
+    route("async-stream/", async_stream),
     route("stream/", waits_for_the_client),
     route("endless/", endless),
 ]
@@ -380,3 +392,19 @@ def test_a_small_static_file_is_read_and_closed_in_its_request_job(server_pool):
     status, _headers, body = call_asgi(application, "/static/daihoi/live.js")
     assert status == 200 and 0 < len(body) < PooledASGIHandler.chunk_size
     assert server_pool.jobs == 1
+
+
+def test_an_async_stream_is_sent_from_the_loop_and_its_response_closed_in_the_pool(handler, own_urls):
+    def finished(**kwargs) -> None:
+        seen_threads.append(("finished", threading.current_thread().name))
+
+    signals.request_finished.connect(finished)
+    try:
+        sent = asgi_call(handler, "GET", "/async-stream/")
+    finally:
+        signals.request_finished.disconnect(finished)
+    assert sent[0]["status"] == 200
+    assert body_of(sent) == b"one two three"
+    assert stream_events == ["closed"]
+    [(what, thread)] = seen_threads
+    assert what == "finished" and thread.startswith("daihoi-request")

@@ -137,16 +137,22 @@ class PooledASGIHandler(ASGIHandler):
         response._handler_class = self.__class__  # for request_finished
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size
-        start = {"type": "http.response.start", "status": response.status_code, "headers": _headers(response)}
+        try:
+            start = {
+                "type": "http.response.start",
+                "status": response.status_code,
+                "headers": _headers(response),
+            }
+            messages = [start] if response.streaming else [start, *_body_messages(response.content)]
+        except BaseException:
+            _finish(response, body)
+            raise
         if not response.streaming:
-            try:
-                content = response.content
-            finally:
-                _finish(response, body)
-            return Served([start, *_body_messages(content)])
+            _finish(response, body)  # its content is in the messages: closed before they are sent
+            return Served(messages)
         if response.is_async:  # an async stream: iterated on the loop
-            return Served([start], response, body)
-        served = Served([start], response, body, iter(response.streaming_content))
+            return Served(messages, response, body)
+        served = Served(messages, response, body, iter(response.streaming_content))
         served.messages += self._read_block(served)
         return served
 
