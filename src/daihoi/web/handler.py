@@ -28,7 +28,7 @@ import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
@@ -59,7 +59,6 @@ class Served:
     response: HttpResponseBase | None = None  # set while a streamed response is still open
     body: IO[bytes] | None = None
     chunks: Iterator[bytes] | None = None  # a sync stream's rest, read in the pool
-    parts: list[bytes] = field(default_factory=list)
 
 
 class PooledASGIHandler(ASGIHandler):
