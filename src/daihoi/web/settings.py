@@ -97,13 +97,10 @@ if _SQLITE_SYNCHRONOUS not in {"FULL", "EXTRA", "NORMAL"}:
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": database_from_url(_database_url)}
-    if env_bool("DAIHOI_DB_POOL"):
-        # psycopg's pool (Django's "pool" option) in place of a connection kept by each request thread;
-        # Django refuses it with persistent connections. Measured against them in /work notes: see README.
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
-        DATABASES["default"]["OPTIONS"] = {
-            "pool": {"min_size": 2, "max_size": env_int("DAIHOI_SERVER_THREADS", 8, minimum=1) + 2}
-        }
+    # No connection pool: each request thread of the server keeps its connection (web/handler.py), which
+    # bounds them as a pool would; psycopg's pool (Django's OPTIONS["pool"]) measured no cheaper per
+    # request (bench/http_servers.py, bench/checkin.py on PostgreSQL) and Django refuses it together
+    # with CONN_MAX_AGE.
 else:
     DATABASES = {
         "default": {
