@@ -322,13 +322,53 @@ def _commit_scans(group: list[_Scan]) -> None:
 _scans: GroupCommit[_Scan] = GroupCommit(_commit_scans)
 
 
+@dataclass
+class _Writes:
+    """What a group writes, gathered while its scans are judged; each row keyed by its scan's place in
+    the group, so rows and audit entries go in in order of arrival, as one scan after another would."""
+
+    now: dt.datetime
+    checkins: list[tuple[int, list[Any]]]
+    admitted: list[int]
+    arrived: list[int]
+    changes: list[tuple[int, audit.RowChange]]
+    congresses: dict[int, Congress]
+
+
 def _write_scans(group: list[_Scan]) -> dict[int, CheckInResult | BaseException]:
+    """A group's scans in a constant number of statements: for each congress in it (one at a desk), its
+    state, the roll (`_read_roll`), and, only if needed, its guests and a second look for late retries;
+    then for the whole group the new CheckIn rows, the delegates' update, the guests' if any arrived,
+    and the audit chain (three)."""
     outcomes: dict[int, CheckInResult | BaseException] = {}
-    by_congress: dict[int, list[_Scan]] = {}
-    for scan in group:
-        by_congress.setdefault(scan.congress.pk, []).append(scan)
-    for congress_id in sorted(by_congress):  # the same lock order in every group
-        outcomes.update(_write_congress_scans(by_congress[congress_id]))
+    by_congress: dict[int, list[tuple[int, _Scan]]] = {}
+    for place, scan in enumerate(group):
+        by_congress.setdefault(scan.congress.pk, []).append((place, scan))
+    writes = _Writes(timezone.now(), [], [], [], [], {})
+    prep = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        for congress_id in sorted(by_congress):  # the same lock order in every group
+            outcomes.update(_judge_congress_scans(cursor, by_congress[congress_id], writes))
+        if writes.checkins:
+            table = _q(CheckIn._meta.db_table)
+            columns = ", ".join(_q(c) for c in ("congress_id", "delegate_id", "action", "nonce", "at", "by"))
+            rows = [row for _place, row in sorted(writes.checkins)]
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)", rows)  # noqa: S608
+            cursor.execute(
+                f"UPDATE {_q(Delegate._meta.db_table)} SET attendance = %s, checked_in_at = %s, "  # noqa: S608
+                f"absence_reason = '' WHERE id IN ({_marks(writes.admitted)})",
+                [Delegate.Attendance.PRESENT, prep(writes.now), *writes.admitted],
+            )
+        if writes.arrived:
+            cursor.execute(
+                f"UPDATE {_q(Guest._meta.db_table)} SET checked_in_at = %s "  # noqa: S608
+                f"WHERE id IN ({_marks(writes.arrived)})",
+                [prep(writes.now), *writes.arrived],
+            )
+    if writes.changes:
+        audit.record_many_sql([change for _place, change in sorted(writes.changes, key=lambda c: c[0])])
+    for congress in writes.congresses.values():
+        live.publish(congress)
     return outcomes
 
 
@@ -485,60 +525,59 @@ def _judge(delegate: _Roll) -> None:
         )
 
 
-def _write_congress_scans(scans: list[_Scan]) -> dict[int, CheckInResult | BaseException]:
-    """The scans of one congress, in order of arrival, in a constant number of statements: the congress's
-    state; the roll (`_read_roll`); the guests, only if a code is no delegate's; the new CheckIn rows; the
-    delegates' update; the guests' update, if any arrived; the audit chain (three)."""
+def _judge_congress_scans(
+    cursor: Any, placed: list[tuple[int, _Scan]], writes: _Writes
+) -> dict[int, CheckInResult | BaseException]:
+    """The scans of one congress, judged in order of arrival as `check_in_orm` judges them one by one;
+    what they write is added to `writes`."""
+    scans = [scan for _place, scan in placed]
     congress = scans[0].congress
     congress_id = congress.pk
     outcomes: dict[int, CheckInResult | BaseException] = {}
-    now = timezone.now()
+    now = writes.now
     prep = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT state FROM {_q(Congress._meta.db_table)} WHERE id = %s", [congress_id])  # noqa: S608
-        found = cursor.fetchone()
-        is_closed = found is not None and found[0] == Congress.State.CLOSED
-        codes = sorted({s.code for s in scans})
-        nonces = sorted({s.nonce for s in scans})
-        roll, done = _read_roll(cursor, congress_id, codes, nonces)
-        by_code = {r.code: r for r in roll.values() if r.congress_id == congress_id}
-        guests: dict[str, list[Any]] = {}
-        strangers = [c for c in codes if c not in by_code]
-        if strangers and not is_closed:
-            lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-            cursor.execute(
-                f"SELECT id, code, full_name, checked_in_at FROM {_q(Guest._meta.db_table)} "  # noqa: S608
-                f"WHERE congress_id = %s AND code IN ({_marks(strangers)}) ORDER BY id{lock}",
-                [congress_id, *strangers],
-            )
-            guests = {code: [gid, name, _aware(at)] for gid, code, name, at in cursor.fetchall()}
-        checkins: list[list[Any]] = []
-        admitted: list[int] = []
-        arrived: list[int] = []
-        changes: list[audit.RowChange] = []
-        refused_present: list[_Scan] = []
-        for scan in scans:
+    cursor.execute(f"SELECT state FROM {_q(Congress._meta.db_table)} WHERE id = %s", [congress_id])  # noqa: S608
+    found = cursor.fetchone()
+    is_closed = found is not None and found[0] == Congress.State.CLOSED
+    codes = sorted({s.code for s in scans})
+    nonces = sorted({s.nonce for s in scans})
+    roll, done = _read_roll(cursor, congress_id, codes, nonces)
+    by_code = {r.code: r for r in roll.values() if r.congress_id == congress_id}
+    guests: dict[str, list[Any]] = {}
+    strangers = [c for c in codes if c not in by_code]
+    if strangers and not is_closed:
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        cursor.execute(
+            f"SELECT id, code, full_name, checked_in_at FROM {_q(Guest._meta.db_table)} "  # noqa: S608
+            f"WHERE congress_id = %s AND code IN ({_marks(strangers)}) ORDER BY id{lock}",
+            [congress_id, *strangers],
+        )
+        guests = {code: [gid, name, _aware(at)] for gid, code, name, at in cursor.fetchall()}
+    refused_present: list[_Scan] = []
+    for place, scan in placed:
+        try:
+            earlier = done.get(scan.nonce)
+            if earlier is not None:
+                outcomes[id(scan)] = _replayed(scan, congress_id, earlier, roll)
+                continue
+            if is_closed:
+                raise ActionError("congress_closed", _("Đại hội đã bế mạc: không điểm danh nữa."))
+            delegate = by_code.get(scan.code)
+            if delegate is None:
+                raise _guest_scan(scan, place, guests.get(scan.code), writes)
             try:
-                earlier = done.get(scan.nonce)
-                if earlier is not None:
-                    outcomes[id(scan)] = _replayed(scan, congress_id, earlier, roll)
-                    continue
-                if is_closed:
-                    raise ActionError("congress_closed", _("Đại hội đã bế mạc: không điểm danh nữa."))
-                delegate = by_code.get(scan.code)
-                if delegate is None:
-                    raise _guest_scan(scan, guests.get(scan.code), now, arrived, changes)
-                try:
-                    _judge(delegate)
-                except ActionError as refusal:
-                    if refusal.code == "already_checked_in":
-                        refused_present.append(scan)
-                    raise
-                before = delegate.facts()
-                delegate.attendance = Delegate.Attendance.PRESENT
-                delegate.checked_in_at = now
-                delegate.absence_reason = ""
-                checkins.append(
+                _judge(delegate)
+            except ActionError as refusal:
+                if refusal.code == "already_checked_in":
+                    refused_present.append(scan)
+                raise
+            before = delegate.facts()
+            delegate.attendance = Delegate.Attendance.PRESENT
+            delegate.checked_in_at = now
+            delegate.absence_reason = ""
+            writes.checkins.append(
+                (
+                    place,
                     [
                         congress_id,
                         delegate.id,
@@ -546,11 +585,14 @@ def _write_congress_scans(scans: list[_Scan]) -> dict[int, CheckInResult | BaseE
                         scan.nonce,
                         prep(now),
                         scan.actor[:150],
-                    ]
+                    ],
                 )
-                admitted.append(delegate.id)
-                done[scan.nonce] = _Done(congress_id, CheckIn.Action.CHECK_IN, now, delegate.id)
-                changes.append(
+            )
+            writes.admitted.append(delegate.id)
+            done[scan.nonce] = _Done(congress_id, CheckIn.Action.CHECK_IN, now, delegate.id)
+            writes.changes.append(
+                (
+                    place,
                     audit.RowChange(
                         actor=scan.actor,
                         action="delegate.check_in",
@@ -559,38 +601,21 @@ def _write_congress_scans(scans: list[_Scan]) -> dict[int, CheckInResult | BaseE
                         object_id=str(delegate.id),
                         before=before,
                         after={**delegate.facts(), "nonce": scan.nonce},
-                    )
+                    ),
                 )
-                outcomes[id(scan)] = delegate.result(CheckIn.Action.CHECK_IN, now, is_repeat=False)
-            except ActionError as refusal:
-                outcomes[id(scan)] = refusal
-        if refused_present:
-            # A retry of one of these nonces (another process) may have committed while this group
-            # waited for the delegates' locks: its answer, as the ORM path's second `_replay` gives.
-            _late_replays(cursor, congress_id, refused_present, by_code, outcomes)
-        if checkins:
-            table = _q(CheckIn._meta.db_table)
-            columns = ", ".join(_q(c) for c in ("congress_id", "delegate_id", "action", "nonce", "at", "by"))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)", checkins)  # noqa: S608
-            cursor.execute(
-                f"UPDATE {_q(Delegate._meta.db_table)} SET attendance = %s, checked_in_at = %s, "  # noqa: S608
-                f"absence_reason = '' WHERE id IN ({_marks(admitted)})",
-                [Delegate.Attendance.PRESENT, prep(now), *admitted],
             )
-        if arrived:
-            cursor.execute(
-                f"UPDATE {_q(Guest._meta.db_table)} SET checked_in_at = %s WHERE id IN ({_marks(arrived)})",  # noqa: S608
-                [prep(now), *arrived],
-            )
-    if changes:
-        audit.record_many_sql(changes)
-        live.publish(congress)
+            writes.congresses[congress_id] = congress
+            outcomes[id(scan)] = delegate.result(CheckIn.Action.CHECK_IN, now, is_repeat=False)
+        except ActionError as refusal:
+            outcomes[id(scan)] = refusal
+    if refused_present:
+        # A retry of one of these nonces (another process) may have committed while this group
+        # waited for the delegates' locks: its answer, as the ORM path's second `_replay` gives.
+        _late_replays(cursor, congress_id, refused_present, by_code, outcomes)
     return outcomes
 
 
-def _guest_scan(
-    scan: _Scan, guest: list[Any] | None, now: dt.datetime, arrived: list[int], changes: list[Any]
-) -> ActionError:
+def _guest_scan(scan: _Scan, place: int, guest: list[Any] | None, writes: _Writes) -> ActionError:
     """A code that is no delegate's: a guest's first arrival is recorded (`_guest_arrived`), and the
     refusal `not_a_delegate` says so; anything else is `unknown_code`."""
     if guest is None:
@@ -601,17 +626,21 @@ def _guest_scan(
         )
     guest_id, name, at = guest
     if at is None:
-        guest[2] = at = now
-        arrived.append(guest_id)
-        changes.append(
-            audit.RowChange(
-                actor=scan.actor,
-                action="guest.arrive",
-                congress_id=scan.congress.pk,
-                object_type="Guest",
-                object_id=str(guest_id),
-                before={"checked_in_at": None},
-                after={"checked_in_at": now},
+        guest[2] = at = now = writes.now
+        writes.arrived.append(guest_id)
+        writes.congresses[scan.congress.pk] = scan.congress
+        writes.changes.append(
+            (
+                place,
+                audit.RowChange(
+                    actor=scan.actor,
+                    action="guest.arrive",
+                    congress_id=scan.congress.pk,
+                    object_type="Guest",
+                    object_id=str(guest_id),
+                    before={"checked_in_at": None},
+                    after={"checked_in_at": now},
+                ),
             )
         )
     return ActionError(
