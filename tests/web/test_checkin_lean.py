@@ -336,3 +336,33 @@ def test_the_desk_scan_costs_one_query_for_the_gate_and_a_constant_number_for_th
             url, {"code": codes[2], "nonce": "desk-scan-0002"}, content_type="application/json"
         )
     assert again.json()["attendance"]["present"] == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_groups_racing_on_separate_connections_as_separate_processes_would_count_a_retry_once():
+    """Each thread commits its own group (no shared leader: as the server's processes do). A retry that
+    waited for the card's lock while its original committed gets the original's answer, and a second
+    card's scans at the same moment count once."""
+    from tests.web.test_checkin_concurrency import at_once
+
+    congress = make_congress(delegates=4)
+    actor = desk_clerk(congress)
+
+    def alone(code: str, nonce: str) -> Callable[[], Any]:
+        def run() -> Any:
+            scan = checkin._Scan(congress, code, nonce, actor.label)
+            checkin._commit_scans([scan])
+            return scan.result or scan.error
+
+        return run
+
+    for d in congress.delegates.order_by("number"):
+        results = at_once([alone(d.code, f"race-{d.pk}") for _ in range(3)])
+        assert all(isinstance(r, checkin.CheckInResult) for r in results), results
+        assert sorted(r.is_repeat for r in results) == [False, True, True]
+        assert len({r.at for r in results}) == 1
+    d1 = congress.delegates.get(number=1)
+    results = at_once([alone(d1.code, f"again-{i}") for i in range(3)])
+    assert {r.code for r in results} == {"already_checked_in"}
+    assert CheckIn.objects.filter(congress=congress).count() == 4
+    assert audit.verify() == []
