@@ -17,6 +17,7 @@ from daihoi.audit import log as audit
 from daihoi.audit.models import AuditEntry, AuditHead
 from daihoi.congress.access import Actor, Role
 from daihoi.congress.actions import checkin
+from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import CheckIn, Congress, Delegate, Guest
 from tests.factories import login_as, make_congress, make_staff
@@ -366,3 +367,23 @@ def test_groups_racing_on_separate_connections_as_separate_processes_would_count
     assert {r.code for r in results} == {"already_checked_in"}
     assert CheckIn.objects.filter(congress=congress).count() == 4
     assert audit.verify() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_reads_the_desks_figures_once_after_its_commit():
+    congress = make_congress(delegates=12, guests=1)
+    actor = desk_clerk(congress)
+    group = [
+        checkin._Scan(congress, d.code, f"figures-{d.pk}", actor.label, with_figures=True)
+        for d in congress.delegates.order_by("number")[:10]
+    ]
+    group.append(checkin._Scan(congress, "NOSUCHCARD", "figures-unknown", actor.label, with_figures=True))
+    with CaptureQueriesContext(connection) as captured:
+        checkin._commit_scans(group)
+    assert all(s.figures is group[0].figures for s in group)  # one read for the group, after its commit
+    assert group[0].figures == attendance(congress) and group[0].figures.present == 10
+    aggregates = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    # attendance's two (the roll, the guests) once for the live push (built at commit in tests) and once
+    # for the eleven desks, not eleven times.
+    assert len(aggregates) == 4
+    assert group[-1].error.code == "unknown_code"

@@ -28,6 +28,7 @@ from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
 from daihoi.congress.actions.steps import commit_change
+from daihoi.congress.attendance import Attendance, attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.group_commit import GroupCommit
 from daihoi.congress.models import CheckIn, Congress, Delegate, Guest
@@ -260,18 +261,45 @@ def check_in(congress: Congress, code_or_scan: str, *, nonce: str, actor: Actor)
     In the server, scans that arrive together are written together (`GroupCommit`): one transaction and
     a constant number of statements for the group, each scan judged on its own, in order of arrival, as
     `check_in_orm` (the oracle) judges it. The answer comes only after the group's commit."""
+    scan = _scanned(congress, code_or_scan, nonce, actor, with_figures=False)
+    if scan.error is not None:
+        raise scan.error
+    assert scan.result is not None
+    return scan.result
+
+
+@dataclass(frozen=True)
+class DeskAnswer:
+    """`check_in`'s result or refusal, and the attendance figures read after its commit (for the desk)."""
+
+    result: CheckInResult | None
+    error: ActionError | None
+    figures: Attendance
+
+
+def check_in_at_desk(congress: Congress, code_or_scan: str, *, nonce: str, actor: Actor) -> DeskAnswer:
+    """`check_in`, with the figures the desk shows next to the answer: read once per group after its
+    commit (`attendance`, the figures' one home), not once per scan. Other errors propagate."""
+    try:
+        scan = _scanned(congress, code_or_scan, nonce, actor, with_figures=True)
+    except ActionError as refusal:  # refused before any group (empty code, bad nonce)
+        return DeskAnswer(None, refusal, attendance(congress))
+    if scan.error is not None and not isinstance(scan.error, ActionError):
+        raise scan.error
+    figures = scan.figures if scan.figures is not None else attendance(congress)
+    return DeskAnswer(scan.result, scan.error, figures)
+
+
+def _scanned(congress: Congress, code_or_scan: str, nonce: str, actor: Actor, *, with_figures: bool) -> _Scan:
     code = parse_scan(code_or_scan)
     _check_nonce(nonce)
-    scan = _Scan(congress, code, nonce, actor.label)
+    scan = _Scan(congress, code, nonce, actor.label, with_figures=with_figures)
     if transaction.get_connection().in_atomic_block:
         # Inside the caller's transaction (a command, a test): alone, and part of that transaction.
         _commit_scans([scan])
     else:
         _scans.submit(scan)
-    if scan.error is not None:
-        raise scan.error
-    assert scan.result is not None
-    return scan.result
+    return scan
 
 
 @dataclass(eq=False)
@@ -284,6 +312,8 @@ class _Scan:
     actor: str
     result: CheckInResult | None = None
     error: BaseException | None = None
+    with_figures: bool = False
+    figures: Attendance | None = None
 
     @property
     def done(self) -> bool:
@@ -307,6 +337,8 @@ def _commit_scans(group: list[_Scan]) -> None:
                 for scan in group:
                     _commit_scans([scan])
                 return
+        if not transaction.get_connection().in_atomic_block:
+            _share_figures(group)
         for scan in group:
             outcome = outcomes[id(scan)]
             if isinstance(outcome, CheckInResult):
@@ -317,6 +349,21 @@ def _commit_scans(group: list[_Scan]) -> None:
         for scan in group:
             if not scan.done:  # never left waiting forever
                 scan.error = ActionError("checkin_failed", _("Chưa ghi được điểm danh; xin quét lại."))
+
+
+def _share_figures(group: list[_Scan]) -> None:
+    """After the group's commit, before anyone is answered: the figures, read once per congress, for the
+    scans that show them. Should the read fail, each desk reads its own."""
+    read: dict[int, Attendance] = {}
+    try:
+        for scan in group:
+            if scan.with_figures:
+                congress_id = scan.congress.pk
+                if congress_id not in read:
+                    read[congress_id] = attendance(scan.congress)
+                scan.figures = read[congress_id]
+    except Exception:
+        log.exception("the attendance figures after a group of check-ins could not be read")
 
 
 _scans: GroupCommit[_Scan] = GroupCommit(_commit_scans)
