@@ -324,15 +324,15 @@ def test_the_desk_scan_costs_one_query_for_the_gate_and_a_constant_number_for_th
     codes = list(congress.delegates.order_by("number").values_list("code", flat=True))
     url = f"/c/{congress.slug}/desk/scan"
     client.post(url, {"code": codes[0], "nonce": "desk-warm-up-0"}, content_type="application/json")
-    # The gate: the session, then the staff roles joined to the congress (one query each); the action:
+    # The gate: the staff roles joined to the congress and the user (one query); the action:
     # savepoint, congress state, roll, check-in rows, delegates, audit head/rows/head, release; the
     # answer's attendance figures: two aggregates.
-    with django_assert_num_queries(2 + 9 + 2):
+    with django_assert_num_queries(1 + 9 + 2):
         answer = client.post(
             url, {"code": codes[1], "nonce": "desk-scan-0001"}, content_type="application/json"
         )
     assert answer.status_code == 200 and answer.json()["result"]["number"] == 2
-    with django_assert_num_queries(2 + 9 + 2):
+    with django_assert_num_queries(1 + 9 + 2):
         again = client.post(
             url, {"code": codes[2], "nonce": "desk-scan-0002"}, content_type="application/json"
         )
