@@ -1,7 +1,10 @@
 """Attendance at the desk: check in (a scanned card or a name found by search), check out, excuse.
 
 Each function validates, locks the delegate row, writes a `CheckIn` row carrying the client's nonce,
-updates the delegate, appends the audit entry and publishes the live state after commit.
+updates the delegate, appends the audit entry and publishes the live state after commit. A scanned card
+(`check_in`, the desk's busiest path) does so for a whole group of scans at once, in a constant number of
+SQL statements (issue 13); `check_in_orm` is the same action through the ORM, one scan at a time, kept as
+its test oracle.
 
 Idempotent by design: a retried request carries the same nonce and gets the original result back
 without counting twice (`is_repeat`); two scans of one card with different nonces at the same moment
