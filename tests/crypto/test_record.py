@@ -12,7 +12,7 @@ import pytest
 from daihoi.cli import main
 from daihoi.crypto.ballot import encrypt_ballot
 from daihoi.crypto.group import base_mul
-from daihoi.crypto.record import CastBallot, VerifyError, verify_record
+from daihoi.crypto.record import CastBallot, Poll, VerifyError, verify_record
 from daihoi.crypto.totals import PaperTotals
 
 from .helpers import ELECTION, MOTION, counted_record
@@ -193,3 +193,66 @@ def test_verify_refuses_a_file_that_is_not_json(tmp_path, capsys):
     assert main(["verify", str(tmp_path / "missing.json")]) == 2
     assert "FAILED" in capsys.readouterr().err
     assert main(["verify"]) == 2
+
+
+# P13: a round held among the tied. N = 10; c1 has 4 votes, c2 has 3: c1 wins the tie round with no
+# majority (the party rule set's default), and no one would pass the 2 × votes > N test of a normal round.
+TIE_ROUND = Poll(
+    "congress-1/election-8",
+    "election",
+    "Bầu Ban Chấp hành (lần 2)",
+    (("c1", "Ứng viên 1"), ("c2", "Ứng viên 2")),
+    seats=1,
+    base=10,
+    is_tie_round=True,
+)
+TIE_VOTES = [([1, 0], False)] * 4 + [([0, 1], False)] * 3
+
+
+def test_P13_a_tie_round_record_verifies_with_the_tie_round_rule(tmp_path, capsys):
+    record = counted_record(TIE_ROUND, TIE_VOTES)
+    assert record["poll"]["is_tie_round"] is True
+    assert record["poll"]["tie_round_needs_majority"] is None
+    assert record["result"]["elected"] == ["c1"]
+    assert [c["passed_threshold"] for c in record["result"]["candidates"]] == [True, True]
+    assert run_verify(tmp_path, record, capsys)[0] == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p.__setitem__("is_tie_round", False),  # a normal round: c1's 4 of 10 do not pass
+        lambda p: p.pop("is_tie_round"),  # absent: a normal round too
+        lambda p: p.__setitem__("tie_round_needs_majority", True),  # the congress asked for a majority
+    ],
+    ids=["flag off", "flag absent", "majority required"],
+)
+def test_P13_changing_the_tie_round_flags_makes_the_stored_result_fail(tmp_path, capsys, change):
+    record = counted_record(TIE_ROUND, TIE_VOTES)
+    code, out = run_verify(tmp_path, tamper(record, lambda r: change(r["poll"])), capsys)
+    assert code == 2
+    assert "result: not what the rules give" in out
+
+
+def test_P13_a_tie_round_that_needs_a_majority_elects_no_one_below_it(tmp_path, capsys):
+    poll = Poll(**{**TIE_ROUND.__dict__, "tie_round_needs_majority": True})
+    record = counted_record(poll, TIE_VOTES)
+    assert record["result"]["elected"] == []
+    assert record["result"]["next_round"]["reason"] == "not_enough_passed"
+    assert run_verify(tmp_path, record, capsys)[0] == 0
+
+
+def test_a_record_without_the_round_flags_is_read_as_a_normal_round(record):
+    old = tamper(
+        record,
+        lambda r: [
+            r["poll"].pop(k) for k in ("is_tie_round", "tie_round_needs_majority", "elects_alternates")
+        ],
+    )
+    assert verify_record(old).startswith("OK")
+    with pytest.raises(VerifyError, match="poll: is_tie_round"):
+        verify_record(tamper(record, lambda r: r["poll"].__setitem__("is_tie_round", "yes")))
+
+
+def test_a_motion_record_carries_no_round_flags():
+    assert "is_tie_round" not in MOTION.to_json()

@@ -81,6 +81,8 @@ def test_the_export_recounts_with_plain_daihoi_tally(tmp_path):
         assert tally_cli.main(args) == 0
     assert json.loads(out.getvalue()) == mixed.result
     assert json.loads((tmp_path / "result.json").read_text(encoding="utf-8")) == mixed.result
+    assert "must equal result.json" in (tmp_path / "README.txt").read_text(encoding="utf-8")
+    assert not (tmp_path / "record.json").exists()  # no electronic ballot, no election record
 
 
 def test_the_export_carries_no_electronic_ballot_no_voter_and_no_database_id(mixed, tmp_path):
@@ -109,3 +111,41 @@ def test_an_uncertified_election_is_recounted_without_comparison():
     election = make_election(make_congress(delegates=6), candidates=3, seats=2, base=6)
     result = run_tally("--from-db", str(election.pk))
     assert result["ballots"]["received"] == 0
+
+
+def test_the_recount_from_the_database_includes_the_decrypted_electronic_totals(mixed):
+    result = run_tally("--from-db", str(mixed.pk))
+    # The worked example's 28 paper ballots, plus 2 e-ballots keeping the first five names.
+    assert result["ballots"]["received"] == 30 and result["ballots"]["issued"] == 30
+    votes = {c["id"]: c["votes"] for c in result["candidates"]}
+    codes = listed_codes(mixed)
+    assert [votes[c] for c in codes] == [24 + 2, 22 + 2, 20 + 2, 16 + 2, 16 + 2, 15, 9]
+
+
+def test_the_recount_refuses_while_the_electronic_totals_are_not_decrypted():
+    election = make_election(
+        make_congress(delegates=12), candidates=3, seats=2, base=12, status="open", allows_electronic=True
+    )
+    codes = listed_codes(election)
+    cast_electronic(election, [{codes[0]: 1, codes[1]: 1, codes[2]: 0}] * 3)
+    election.status = "closed"
+    election.save(update_fields=["status"])
+    with pytest.raises(CommandError) as e:
+        run_tally("--from-db", str(election.pk))
+    assert e.value.returncode == 1
+    assert str(e.value) == (
+        f"election {election.pk}: Cần 2 thành viên Ban Kiểm phiếu giải mã tổng số phiếu điện tử trước khi kiểm phiếu."
+    )
+
+
+def test_the_export_of_a_mixed_election_adds_the_record_that_verifies_the_whole_count(mixed, tmp_path):
+    run_tally("--from-db", str(mixed.pk), "--export-dir", str(tmp_path))
+    readme = (tmp_path / "README.txt").read_text(encoding="utf-8")
+    assert "2 electronic ballots" in readme and "daihoi verify record.json" in readme
+    assert "must equal result.json" not in readme  # the CSV re-counts the paper part only
+    record = json.loads((tmp_path / "record.json").read_text(encoding="utf-8"))
+    assert record["result"] == mixed.result
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli.main(["verify", str(tmp_path / "record.json")]) == 0
+    assert out.getvalue().startswith("daihoi verify: OK")

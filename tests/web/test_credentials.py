@@ -330,3 +330,55 @@ def test_organizer_accepts_all_pending_from_the_page():
     response = organizer.post(url, {"accept_all_pending": "1"}, follow=True)
     assert "Đã xác nhận đủ tư cách cho 2 đại biểu." in response.content.decode()
     assert set(congress.delegates.values_list("credential", flat=True)) == {"accepted"}
+
+
+def test_the_committee_records_an_alternate_replacing_an_absent_official_who_then_votes():
+    congress = known_congress()  # no 5 is a present alternate; no 6 an official excused for the congress
+    alternate = congress.delegates.get(number=5)
+    Delegate.objects.filter(pk=alternate.pk).update(credential=C.ACCEPTED)
+    assert not Delegate.objects.get(pk=alternate.pk).may_vote
+    member = login_as(Client(), congress, Role.CREDENTIALS)
+    url = reverse("credentials", args=[congress.slug])
+    page = member.get(url).context
+    assert [d.number for d in page["replacement"]["alternates"]] == [5]
+    assert [d.number for d in page["replacement"]["officials"]] == [6]
+
+    response = member.post(url, {"replace": "1", "alternate": "5", "official": "6"}, follow=True)
+    assert response.redirect_chain[-1][0] == url + "#replacements"
+    assert "Đã ghi: đại biểu dự khuyết số 5 Đại Biểu 5 thay đại biểu chính thức số 6 Đại Biểu 6." in (
+        response.content.decode()
+    )
+    assert 'data-alternate="5" data-official="6"' in response.content.decode()
+    alternate = Delegate.objects.get(pk=alternate.pk)
+    assert alternate.replaces.number == 6 and alternate.may_vote
+    entry = AuditEntry.objects.filter(action="delegate.replaces").get()
+    assert entry.after == {"alternate": 5, "official": 6}
+    assert member.get(url).context["replacement"]["alternates"] == []
+
+
+@pytest.mark.parametrize(
+    ("alternate", "official", "code_text"),
+    [
+        ("5", "1", "Đại Biểu 1 chưa được ghi vắng mặt có lý do"),  # no 1 is present
+        ("3", "6", "Chỉ đại biểu dự khuyết thay được đại biểu chính thức"),  # no 3 is an official
+        ("5", "99", "Đại biểu chính thức vắng mặt: không có đại biểu số 99."),
+        ("năm", "6", "Đại biểu dự khuyết: “năm” không phải là số nguyên."),
+    ],
+)
+def test_a_replacement_that_p1_does_not_allow_is_refused_with_the_reason(alternate, official, code_text):
+    congress = known_congress()
+    member = login_as(Client(), congress, Role.CREDENTIALS)
+    url = reverse("credentials", args=[congress.slug])
+    response = member.post(url, {"replace": "1", "alternate": alternate, "official": official})
+    assert response.status_code == 400
+    assert code_text in response.content.decode()
+    assert not Delegate.objects.filter(congress=congress, replaces__isnull=False).exists()
+
+
+def test_a_congress_of_all_members_offers_no_replacement():
+    congress = known_congress()
+    Congress.objects.filter(pk=congress.pk).update(kind=Congress.Kind.GENERAL)
+    member = login_as(Client(), congress, Role.CREDENTIALS)
+    page = member.get(reverse("credentials", args=[congress.slug]))
+    assert page.context["replacement"] is None
+    assert 'id="replacements"' not in page.content.decode()

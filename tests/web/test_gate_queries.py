@@ -1,6 +1,7 @@
 """The one gate in few queries: a delegate's page costs one joined read (the card with its congress),
-a staff page two (the user, the roles with their congress); the session comes from the cache, and
-`request.user` is not looked up when the session holds no signed-in user."""
+a staff page one too (the roles with their congress and the user; the session's checks made on that
+row); the session comes from the cache, and `request.user` is not looked up when the session holds no
+signed-in user."""
 
 from __future__ import annotations
 
@@ -25,10 +26,12 @@ def request_of(client: Client, slug: str, looked_up: list[str] | None = None):
     request = RequestFactory().get(f"/c/{slug}/x")
     request.session = SessionStore(client.cookies["sessionid"].value)
 
-    def user():
-        if looked_up is not None:
-            looked_up.append("user")
-        return get_user(request)
+    def user():  # as AuthenticationMiddleware's lazy user: read once, kept in `_cached_user`
+        if not hasattr(request, "_cached_user"):
+            if looked_up is not None:
+                looked_up.append("user")
+            request._cached_user = get_user(request)
+        return request._cached_user
 
     request.user = SimpleLazyObject(user)
     return request
@@ -56,14 +59,54 @@ def test_a_delegate_of_another_congress_is_not_a_delegate_here(django_assert_num
 
 
 @pytest.mark.django_db
-def test_a_staff_page_passes_the_gate_in_two_queries(django_assert_num_queries):
+def test_a_staff_page_passes_the_gate_in_one_query(django_assert_num_queries):
     congress = make_congress(delegates=1)
     client = Client()
-    client.force_login(make_staff(congress, Role.SECRETARIAT))
-    request = request_of(client, congress.slug)
-    with django_assert_num_queries(2):
+    user = make_staff(congress, Role.SECRETARIAT)
+    client.force_login(user)
+    looked_up: list[str] = []
+    request = request_of(client, congress.slug, looked_up)
+    with django_assert_num_queries(1):
         answer = seen(request, congress.slug)
-    assert answer.content == b"secretariat" and request.congress == congress
+        assert request.user == user  # what the middleware's lazy user gives, already read
+    assert answer.content == b"secretariat" and request.congress == congress and looked_up == []
+
+
+@pytest.mark.django_db
+def test_a_staff_session_made_stale_by_a_new_password_is_signed_out_not_let_through():
+    congress = make_congress(delegates=1)
+    client = Client()
+    user = make_staff(congress, Role.ORGANIZER)
+    client.force_login(user)
+    user.set_password("another-password-2")
+    user.save()
+    request = request_of(client, congress.slug)
+    answer = seen(request, congress.slug)
+    assert answer.status_code == 302 and not request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_a_deactivated_staff_member_is_not_let_through():
+    congress = make_congress(delegates=1)
+    client = Client()
+    user = make_staff(congress, Role.ORGANIZER)
+    client.force_login(user)
+    user.is_active = False
+    user.save()
+    answer = seen(request_of(client, congress.slug), congress.slug)
+    assert answer.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_superuser_without_a_role_here_is_an_organizer_in_three_queries(django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+
+    congress = make_congress(delegates=1)
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("root-x", password="root-password-1"))
+    with django_assert_num_queries(3):  # no role row; the user; the congress
+        answer = seen(request_of(client, congress.slug), congress.slug)
+    assert answer.content == b"organizer"
 
 
 @pytest.mark.django_db

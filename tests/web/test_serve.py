@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import queue
@@ -261,3 +262,40 @@ def test_the_hall_certificate_is_made_once_and_kept(tmp_path):
     assert made and not made_again and again == cert
     assert len(fingerprint(cert).split(":")) == 32
     assert oct(key.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_screen_socket_gets_the_live_state_and_requests_share_a_kept_alive_connection():
+    import http.client
+    import json
+
+    from asgiref.sync import async_to_sync
+    from websockets.asyncio.client import connect
+
+    demo = load_demo()
+    with serving("--quiet") as (proc, url, _lines):
+        wait_healthy(proc, url)
+        host, port = url.removeprefix("http://").split(":")
+        kept = http.client.HTTPConnection(host, int(port), timeout=30)
+        statuses = []
+        for path in ("/healthz", f"/c/{demo.slug}/state.json?screen={demo.screen_token}", "/healthz"):
+            kept.request("GET", path)
+            response = kept.getresponse()
+            response.read()
+            statuses.append(response.status)
+            if path == "/healthz" and len(statuses) == 1:
+                first_socket = kept.sock
+        assert statuses == [200, 200, 200]
+        assert kept.sock is first_socket  # one TCP connection for all three (keep-alive)
+        kept.close()
+
+        async def first_message() -> dict:
+            address = f"ws://{host}:{port}/ws/c/{demo.slug}/live/?screen={demo.screen_token}"
+            async with connect(address, origin=url, open_timeout=30) as socket_:
+                return json.loads(await asyncio.wait_for(socket_.recv(), timeout=30))
+
+        message = async_to_sync(first_message)()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    assert message["type"] == "state"
+    assert message["state"]["congress"]["slug"] == demo.slug

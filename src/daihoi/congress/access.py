@@ -15,11 +15,14 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import SESSION_KEY
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from daihoi.congress.models import Congress, Delegate, StaffRole
@@ -137,20 +140,57 @@ def _actor(
 _DELEGATE_PREFIX = delegate_session_key(0)[:-1]
 
 
+_MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _staff_in_one_read(request: HttpRequest, session: Any, slug: str) -> list[StaffRole] | None:
+    """The session's signed-in user's roles in this congress, each with the congress and the user, in one
+    joined read; the user is then what `request.user` gives, without its own query. Only when Django's
+    session checks pass on the row read (the model backend, an active user, the session's hash); else
+    None and `request.user` decides as usual. [] when the user holds no role here (then `request.user`
+    decides who it is, as usual)."""
+    if session is None or SESSION_KEY not in session or hasattr(request, "_cached_user"):
+        return None
+    if (
+        session.get(BACKEND_SESSION_KEY) != _MODEL_BACKEND
+        or _MODEL_BACKEND not in settings.AUTHENTICATION_BACKENDS
+    ):
+        return None
+    try:
+        user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
+    except ValidationError:
+        return None
+    rows = list(
+        StaffRole.objects.select_related("congress", "user").filter(user_id=user_id, congress__slug=slug)
+    )
+    if not rows:
+        return []  # no role here: `request.user` still decides who it is (a superuser, an outsider)
+    user = rows[0].user
+    stored = session.get(HASH_SESSION_KEY)
+    if not user.is_active or not stored or not constant_time_compare(stored, user.get_session_auth_hash()):
+        return None
+    request._cached_user = user  # type: ignore[attr-defined]  # what AuthenticationMiddleware's lazy user loads
+    return rows
+
+
 def _gate(request: HttpRequest, slug: str, token: str | None) -> tuple[Congress | None, Actor]:
-    """The congress and who is asking, in one joined read for a delegate and two for staff.
+    """The congress and who is asking, in one joined read for a delegate or for staff with a role here.
 
     `request.user` is touched only when the session holds a signed-in user (a phone never pays for the
     user lookup); a delegate's card comes with its congress; a staff member's roles with theirs."""
     session = getattr(request, "session", None)
     user: Any = AnonymousUser()
-    if session is None or SESSION_KEY in session:  # no session: a user set by other means (a test)
-        user = getattr(request, "user", user)
     congress: Congress | None = None
     staff_roles: list[str] | None = None
     delegate: Any = _UNKNOWN
+    rows = _staff_in_one_read(request, session, slug)
+    if rows:  # the signed-in user came with their roles here and the congress
+        user = rows[0].user
+    elif session is None or SESSION_KEY in session:  # no session: a user set by other means (a test)
+        user = getattr(request, "user", user)
     if user.is_authenticated:
-        rows = list(StaffRole.objects.select_related("congress").filter(user=user, congress__slug=slug))
+        if rows is None:
+            rows = list(StaffRole.objects.select_related("congress").filter(user=user, congress__slug=slug))
         if rows:
             congress, staff_roles = rows[0].congress, [row.role for row in rows]
         else:

@@ -55,14 +55,23 @@ class Poll:
     alternates: int = 0
     base: int | None = None
     special: bool = False
+    # An election's next round (P13–P15): a round among the tied, whether it still needs 2 × votes > N
+    # (None: the rule set's default), and a round for alternate places only. A record without them is
+    # of a normal round.
+    is_tie_round: bool = False
+    tie_round_needs_majority: bool | None = None
+    elects_alternates: bool = False
 
     def election(self) -> Election:
+        """The rules core's election, tie-round flags included: the count applies them (`needs_majority`)."""
         return Election(
             tuple(Candidate(i, n) for i, n in self.choices),
             self.seats,
             alternates=self.alternates,
             base=self.base,
             ruleset=get_ruleset(self.ruleset),
+            is_tie_round=self.is_tie_round,
+            tie_round_needs_majority=self.tie_round_needs_majority,
         )
 
     def spec(self) -> BallotSpec:
@@ -81,7 +90,7 @@ class Poll:
         return [*labels, "invalid"] if self.spec().allow_invalid else labels
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
             "title": self.title,
@@ -92,6 +101,13 @@ class Poll:
             "base": self.base,
             "special": self.special,
         }
+        if self.kind == "election":
+            data |= {
+                "is_tie_round": self.is_tie_round,
+                "tie_round_needs_majority": self.tie_round_needs_majority,
+                "elects_alternates": self.elects_alternates,
+            }
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> Poll:
@@ -100,6 +116,18 @@ class Poll:
             raise VerifyError(f"poll: unknown kind {kind!r}")
         choices = tuple((str(c["id"]), str(c["name"])) for c in data["choices"])
         base = data["base"]
+        # Absent: a normal round (records written before the flags were carried).
+        is_tie_round = data.get("is_tie_round", False)
+        needs_majority = data.get("tie_round_needs_majority")
+        elects_alternates = data.get("elects_alternates", False)
+        if not (
+            isinstance(is_tie_round, bool)
+            and isinstance(elects_alternates, bool)
+            and (needs_majority is None or isinstance(needs_majority, bool))
+        ):
+            raise VerifyError(
+                "poll: is_tie_round, elects_alternates must be true or false, tie_round_needs_majority too or null"
+            )
         return cls(
             str(data["id"]),
             kind,
@@ -110,6 +138,9 @@ class Poll:
             int(data["alternates"]),
             None if base is None else int(base),
             bool(data["special"]),
+            is_tie_round=is_tie_round,
+            tie_round_needs_majority=needs_majority,
+            elects_alternates=elects_alternates,
         )
 
 

@@ -97,6 +97,10 @@ if _SQLITE_SYNCHRONOUS not in {"FULL", "EXTRA", "NORMAL"}:
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": database_from_url(_database_url)}
+    # No connection pool: each request thread of the server keeps its connection (web/handler.py), which
+    # bounds them as a pool would; psycopg's pool (Django's OPTIONS["pool"]) measured no cheaper per
+    # request (bench/http_servers.py, bench/checkin.py on PostgreSQL) and Django refuses it together
+    # with CONN_MAX_AGE.
 else:
     DATABASES = {
         "default": {

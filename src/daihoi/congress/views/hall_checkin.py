@@ -170,10 +170,16 @@ def desk_scan(request: CongressRequest, slug: str) -> JsonResponse:
         return _answer(
             request, lambda: actions.check_in_delegate(_delegate(request, data), nonce=nonce, actor=actor)
         )
-    return _answer(
-        request,
-        lambda: actions.check_in(request.congress, _text(data, "code"), nonce=nonce, actor=actor),
-    )
+    # The figures come with the answer: read once for every scan written in the same group.
+    answer = actions.check_in_at_desk(request.congress, _text(data, "code"), nonce=nonce, actor=actor)
+    figures = answer.figures.as_dict()
+    if answer.error is not None:
+        status = 400 if answer.error.code in _BAD_REQUEST else 409
+        return JsonResponse(
+            {"ok": False, "error": answer.error.as_dict(), "attendance": figures}, status=status
+        )
+    assert answer.result is not None
+    return JsonResponse({"ok": True, "result": answer.result.as_dict(), "attendance": figures})
 
 
 def _guest_row(g: Guest) -> dict[str, Any]:

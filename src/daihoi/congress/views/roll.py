@@ -33,6 +33,7 @@ from daihoi.congress.models import Congress, Delegate
 from daihoi.congress.names import search_key
 from daihoi.congress.views.dashboard import Feature, feature_links
 from daihoi.rules.numbers import NumberError, is_int, parse_int
+from daihoi.voting.actions.voters import replace_absent_official
 
 _O, _P, _S, _C = Role.ORGANIZER, Role.PRESIDIUM, Role.SECRETARIAT, Role.CREDENTIALS
 OPEN_STATES = {Congress.State.PREPARATION, Congress.State.IN_SESSION}
@@ -249,6 +250,8 @@ def credentials(request: CongressRequest, slug: str) -> HttpResponse:
                     % {"count": count},
                 )
                 return _back(request, congress)
+            if request.POST.get("replace"):
+                return _record_replacement(request, congress)
             try:
                 number = parse_int(request.POST.get("number"), field=_("Số thứ tự"), minimum=1)
             except NumberError as bad:
@@ -282,6 +285,7 @@ def credentials(request: CongressRequest, slug: str) -> HttpResponse:
     context = _context(
         request,
         delegates=list(delegates),
+        replacement=_replacement_choices(congress),
         error=error,
         chosen=status,
         query=query,
@@ -357,3 +361,69 @@ def cards_pdf(request: CongressRequest, slug: str) -> HttpResponse:
 def _cards_refused(request: CongressRequest, code: str, message: str) -> HttpResponse:
     context = _context(request, error=ActionError(code, message), units=sub_units(request.congress))
     return render(request, "congress/roll/cards_refused.html", context, status=400)
+
+
+def _delegate_numbered(congress: Congress, field: str, label: str) -> Delegate:
+    try:
+        number = parse_int(field, field=label, minimum=1)
+    except NumberError as bad:
+        raise rule_error(bad) from bad
+    delegate = Delegate.objects.filter(congress=congress, number=number).first()
+    if delegate is None:
+        raise ActionError(
+            "no_such_delegate",
+            _("%(field)s: không có đại biểu số %(number)s.") % {"field": label, "number": number},
+        )
+    return delegate
+
+
+def _record_replacement(request: CongressRequest, congress: Congress) -> HttpResponse:
+    """P1: the credentials committee records that an alternate replaces an official absent for the
+    whole congress (the action `replace_absent_official` decides whether the pair may be recorded)."""
+    alternate = _delegate_numbered(congress, request.POST.get("alternate", ""), _("Đại biểu dự khuyết"))
+    official = _delegate_numbered(
+        congress, request.POST.get("official", ""), _("Đại biểu chính thức vắng mặt")
+    )
+    replace_absent_official(alternate, official, actor=request.actor)
+    messages.success(
+        request,
+        _(
+            "Đã ghi: đại biểu dự khuyết số %(alternate)s %(a_name)s thay đại biểu chính thức số %(official)s %(o_name)s."
+        )
+        % {
+            "alternate": alternate.number,
+            "a_name": alternate.full_name,
+            "official": official.number,
+            "o_name": official.full_name,
+        },
+    )
+    return redirect(reverse("credentials", args=[congress.slug]) + "#replacements")
+
+
+def _replacement_choices(congress: Congress) -> dict[str, Any] | None:
+    """What the replacement form offers: the recorded pairs, the alternates not yet replacing anyone,
+    and the officials absent (excused) for the congress and not yet replaced. None at a congress of all
+    members, which has no alternates."""
+    if congress.kind != Congress.Kind.DELEGATES:
+        return None
+    rows = list(
+        Delegate.objects.filter(congress=congress)
+        .filter(standing__in=[Delegate.Standing.ALTERNATE, Delegate.Standing.OFFICIAL])
+        .select_related("replaces")
+        .order_by("number")
+    )
+    replaced = {d.replaces_id for d in rows if d.replaces_id is not None}
+    return {
+        "pairs": [d for d in rows if d.replaces_id is not None],
+        "alternates": [
+            d for d in rows if d.standing == Delegate.Standing.ALTERNATE and d.replaces_id is None
+        ],
+        "officials": [
+            d
+            for d in rows
+            if d.standing == Delegate.Standing.OFFICIAL
+            and d.attendance == Delegate.Attendance.EXCUSED
+            and not d.is_convening_committee
+            and d.pk not in replaced
+        ],
+    }

@@ -50,7 +50,7 @@ from daihoi.crypto.threshold import (
 from daihoi.crypto.totals import ElectronicTotals, PaperTotals
 from daihoi.rules import counting as core
 from daihoi.rules.errors import RuleError
-from daihoi.voting.actions.counting import alternates_on_ballot, ballot_list, core_election, paper_ballots
+from daihoi.voting.actions.counting import ballot_list, core_election, paper_ballots
 from daihoi.voting.models import CountingMember, Election, ElectronicBallot, KeyCeremony, KeyHolder
 
 Status = KeyCeremony.Status
@@ -62,21 +62,22 @@ def crypto_id(election: Election) -> str:
 
 
 def election_poll(election: Election) -> Poll:
-    """What a ballot of this election may say, for the crypto core (choices in ballot order)."""
+    """What a ballot of this election may say, for the crypto core (choices in ballot order), and how it
+    is counted: the tie-round flags are the count's own (`counting.core_election`)."""
     listed = ballot_list(election)
-    if not listed:
-        raise ActionError("no_candidates", _("Danh sách bầu cử chưa có ứng cử viên."))
-    if not election.seats:
-        raise ActionError("no_seats", _("Chưa có số lượng cần bầu."))
+    ce = core_election(election, listed)  # refuses no_candidates / no_seats
     return Poll(
         id=crypto_id(election),
         kind="election",
         title=election.title,
         choices=tuple((c.code, c.full_name) for c in listed),
         ruleset=election.congress.rules,
-        seats=election.seats,
-        alternates=alternates_on_ballot(election),
-        base=election.base,
+        seats=ce.seats,
+        alternates=ce.alternates,
+        base=ce.base,
+        is_tie_round=ce.is_tie_round,
+        tie_round_needs_majority=ce.tie_round_needs_majority,
+        elects_alternates=election.elects_alternates,
     )
 
 

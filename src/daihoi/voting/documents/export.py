@@ -24,6 +24,7 @@ class Export:
     candidates_csv: str
     ballots_csv: str
     command: list[str]  # the `daihoi tally` arguments that re-count it (file names relative)
+    electronic: int = 0  # encrypted e-ballots, counted from their decrypted totals, not in ballots.csv
 
 
 def _csv(rows: list[list[str]]) -> str:
@@ -55,7 +56,7 @@ def export_election(election: Election) -> Export:
     if g.issued is not None:
         command += ["--issued", str(g.issued)]
     command += ["--candidates", "candidates.csv", "--ballots", "ballots.csv"]
-    return Export(candidates, ballots, command)
+    return Export(candidates, ballots, command, g.electronic)
 
 
 README = """Election {pk}: {title}
@@ -63,9 +64,26 @@ Re-count with (from this folder):
 
     {command}
 
-The result must equal result.json (the certified result), except where a tie round was decided
+"""
+
+README_PAPER = """The result must equal result.json (the certified result), except where a tie round was decided
 without the majority test (see the minutes).
 """
+
+README_ELECTRONIC = """This election also had {electronic} electronic ballots. They are encrypted and never decrypted one
+by one, so ballots.csv holds the paper ballots only and the command above re-counts the paper part alone.
+The whole count (the electronic totals decrypted by the counting committee, plus these paper ballots)
+is checked from the published election record, record.json (written here by
+`daihoi tally --from-db ELECTION --export-dir DIR` once the result is certified, and downloadable from
+the election's page), which holds the paper totals too:
+
+    daihoi verify record.json
+"""
+
+
+def readme(election: Election, exp: Export) -> str:
+    text = README.format(pk=election.pk, title=election.title, command=shlex.join(exp.command))
+    return text + (README_ELECTRONIC.format(electronic=exp.electronic) if exp.electronic else README_PAPER)
 
 
 def write_dir(election: Election, directory: Path) -> Export:
@@ -73,9 +91,7 @@ def write_dir(election: Election, directory: Path) -> Export:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "candidates.csv").write_text(exp.candidates_csv, encoding="utf-8")
     (directory / "ballots.csv").write_text(exp.ballots_csv, encoding="utf-8")
-    (directory / "README.txt").write_text(
-        README.format(pk=election.pk, title=election.title, command=shlex.join(exp.command)), encoding="utf-8"
-    )
+    (directory / "README.txt").write_text(readme(election, exp), encoding="utf-8")
     if election.result:
         (directory / "result.json").write_text(
             json.dumps(election.result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -89,9 +105,7 @@ def zip_bytes(election: Election) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("candidates.csv", exp.candidates_csv)
         z.writestr("ballots.csv", exp.ballots_csv)
-        z.writestr(
-            "README.txt", README.format(pk=election.pk, title=election.title, command=shlex.join(exp.command))
-        )
+        z.writestr("README.txt", readme(election, exp))
         if election.result:
             z.writestr("result.json", json.dumps(election.result, ensure_ascii=False, indent=2) + "\n")
     return out.getvalue()

@@ -3,7 +3,10 @@ compare with the certified result. Exit 0 when they agree (or nothing is certifi
 disagree or the ballots do not count, 2 when there is no such election.
 
 `--export-dir DIR` also writes candidates.csv and ballots.csv (shared/rules/tally-format.md), so the
-count can be checked with plain `daihoi tally` on any laptop.
+count can be checked with plain `daihoi tally` on any laptop. Encrypted electronic ballots are counted from
+their decrypted totals (the count refuses until t members have decrypted them); they are never in the
+CSV, so for such an election DIR also gets the election record, record.json, once certified, which
+`daihoi verify` checks with the paper totals.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from daihoi.congress.errors import ActionError
 from daihoi.rules.minutes import MinutesContext, render_minutes
 from daihoi.rules.numbers import NumberError, parse_int
 from daihoi.voting import documents
+from daihoi.voting.actions import evote
 from daihoi.voting.actions.counting import count_election
 from daihoi.voting.models import Election
 
@@ -37,13 +41,22 @@ class Command(BaseCommand):
         except ActionError as e:
             raise CommandError(f"election {election.pk}: {e.message}", returncode=1) from e
         if options["export_dir"]:
-            documents.write_dir(election, Path(options["export_dir"]))
+            self.export(election, Path(options["export_dir"]))
         recount = result.to_dict()
         if options["format"] == "text":
             self.stdout.write(render_minutes(result, self.context(election)), ending="")
         else:
             self.stdout.write(json.dumps(recount, ensure_ascii=False, indent=2))
         self.compare(election, recount)
+
+    def export(self, election: Election, directory: Path) -> None:
+        """The paper ballots as CSV; with electronic ballots, once certified, the published election record
+        too: they are never decrypted one by one, and `daihoi verify` re-checks their totals with the paper."""
+        exported = documents.write_dir(election, directory)
+        if exported.electronic and election.status == Election.Status.CERTIFIED:
+            record = evote.election_record(election)
+            (directory / "record.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            self.stderr.write(f"{directory / 'record.json'}: the election record (daihoi verify)")
 
     def context(self, election: Election) -> MinutesContext:
         """What the count alone does not know, for the text minutes."""
