@@ -24,6 +24,8 @@ from tests.support.ballots import nonce, open_election
 from tests.voting.evote_helpers import encrypt_on_phone
 
 Writer = Callable[[Election, list[ballots._Cast]], dict[int, ballots.CastResult | BaseException]]
+LEAN: Writer = ballots._write_election_casts
+ORM: Writer = ballots._write_election_casts_orm
 
 # (number (0: a delegate of another congress), kept or a broken form, nonce key, the nonce key of another
 # cast whose credential to reuse or None)
@@ -52,9 +54,13 @@ SCRIPT: list[list[Step]] = [
         (2, ["c01", "c02", "c03"], "2b", None),  # now a proper ballot
         (10, ["c01"], "2b", None),  # delegate 2's nonce: refused
         (0, ["c01"], "0a", None),  # a delegate of another congress
+        (10, ["c01"], "10y", "3a"),  # the credential of delegate 3's ballot, cast in the first group
         (10, ["c03"], "10b", None),
     ],
-    [(8, ["c01"], "8a", None)],  # the replaced official, absent: may not vote
+    [
+        (8, ["c01"], "8a", None),  # the replaced official, absent: may not vote
+        (3, ["c01"], "3b", None),  # a second ballot, with no retry of the first in the group
+    ],
     ["close"],  # type: ignore[list-item]
     [(1, ["c01", "c02"], "1a", None), (12, ["c01"], "12a", None)],  # after the close: a retry, a late cast
 ]
@@ -139,7 +145,13 @@ def run(
     """Play the script through `writer` and return what it answered and wrote, exactly as stored; then
     roll it all back, so the next run starts from the same state."""
     election, outsider = hall
-    monkeypatch.setattr(ballots, "_write_election_casts", writer)
+    calls: list[int] = []
+
+    def write(locked: Election, casts: list[ballots._Cast]) -> dict[int, ballots.CastResult | BaseException]:
+        calls.append(len(casts))
+        return writer(locked, casts)
+
+    monkeypatch.setattr(ballots, "_write_election_casts", write)
     ticks = clock()
     monkeypatch.setattr(timezone, "now", lambda: next(ticks))
     with transaction.atomic():
@@ -180,6 +192,7 @@ def run(
             "verified": verify(),
         }
         transaction.set_rollback(True)
+    assert calls == [len(g) for g in script if g != ["close"]]  # every group went through `writer`
     for ids in keys.values():  # random 62-bit keys, none repeated
         assert len(set(ids)) == len(ids) and all(0 < int(i) < 2**62 + 1 for (i,) in ids)
     return written
@@ -188,8 +201,8 @@ def run(
 @pytest.mark.django_db
 def test_the_lean_write_answers_and_writes_exactly_what_the_orm_write_does(hall, monkeypatch):
     sealer = Sealer(hall[0])
-    orm = run(SCRIPT, ballots._write_election_casts_orm, hall, sealer, monkeypatch)
-    lean = run(SCRIPT, ballots._write_election_casts, hall, sealer, monkeypatch)
+    orm = run(SCRIPT, ORM, hall, sealer, monkeypatch)
+    lean = run(SCRIPT, LEAN, hall, sealer, monkeypatch)
     # The script covers what it claims: each refusal and each kind of success happened.
     codes = {a[2] for a in orm["answers"] if a[0] == "error"}
     assert codes == {
