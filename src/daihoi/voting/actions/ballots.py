@@ -206,8 +206,9 @@ def cast_electronic_ballot(
     the close commits: the close (which also locks it) waits for this transaction or this one sees it.
 
     In the server, ballots that arrive together are written together (`_GroupCommit`): one transaction,
-    one lock of the election and of the audit chain for the whole group, each ballot judged on its own.
-    The answer comes only after the group's commit.
+    one lock of the election and of the audit chain for the whole group, each ballot judged on its own,
+    in the same few statements whatever the group's size (`_write_election_casts`). The answer comes only
+    after the group's commit.
     """
     if not isinstance(nonce, str) or not _NONCE.match(nonce):
         raise ActionError("bad_nonce", _("Mã gửi phiếu không hợp lệ; xin tải lại trang."))
@@ -473,9 +474,7 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
             outcomes[id(cast)] = refused
             continue
         participations.append([locked.pk, delegate.pk, cast.nonce_digest])
-        ballot_rows.append(
-            [locked.pk, cast.credential, cast.ballot, tracker, ElectronicBallot.Verdict.PENDING.value]
-        )
+        ballot_rows.append([locked.pk, cast.credential, cast.ballot, tracker, _PENDING])
         credentials.add(cast.credential)
         changes.append(
             audit.Change(
@@ -502,6 +501,7 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
 
 _PARTICIPATION_COLUMNS = ("election", "delegate", "nonce_digest")
 _BALLOT_COLUMNS = ("election", "credential", "ciphertext", "tracker", "verdict")
+_PENDING = ElectronicBallot._meta.get_field("verdict").get_default()  # the model's default verdict
 # What P1 (`Delegate.may_vote`, `voters.check_may_vote`) and the audit entry read of a delegate's own row.
 _VOTER_FIELDS = frozenset(
     {"id", "congress_id", "number", "standing", "credential", "attendance", "replaces_id"}
