@@ -23,7 +23,7 @@ from daihoi.voting.models import Election, ElectionParticipation, ElectronicBall
 from tests.support.ballots import nonce, open_election
 from tests.voting.evote_helpers import encrypt_on_phone
 
-Writer = Callable[[Election, list[ballots._Cast]], dict[int, ballots.CastResult | BaseException]]
+Writer = Callable[[int, list[ballots._Cast]], dict[int, ballots.CastResult | BaseException]]
 LEAN: Writer = ballots._write_election_casts
 ORM: Writer = ballots._write_election_casts_orm
 
@@ -147,9 +147,9 @@ def run(
     election, outsider = hall
     calls: list[int] = []
 
-    def write(locked: Election, casts: list[ballots._Cast]) -> dict[int, ballots.CastResult | BaseException]:
+    def write(election_id: int, casts: list[ballots._Cast]) -> dict[int, ballots.CastResult | BaseException]:
         calls.append(len(casts))
-        return writer(locked, casts)
+        return writer(election_id, casts)
 
     monkeypatch.setattr(ballots, "_write_election_casts", write)
     ticks = clock()
@@ -238,5 +238,10 @@ def test_a_group_costs_the_same_statements_whatever_its_size():
     # The election, the group's read, two executemany, the audit head read, its entries and its move,
     # and the savepoint's two statements (inside the test's transaction).
     assert counts[0] == counts[1] <= 9, [q["sql"][:100] for q in ctx.captured_queries]
+    if connection.features.has_select_for_update:  # PostgreSQL: the election and the audit head are locked
+        locked = [
+            q["sql"].split(" FROM ")[1][:30] for q in ctx.captured_queries if q["sql"].endswith("FOR UPDATE")
+        ]
+        assert len(locked) == 2 and "voting_election" in locked[0] and "audit_audithead" in locked[1], locked
     assert ElectronicBallot.objects.filter(election=election).count() == 44
     assert verify() == []

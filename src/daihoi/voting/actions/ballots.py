@@ -312,19 +312,17 @@ def _write_group(group: list[_Cast]) -> dict[int, CastResult | BaseException]:
     for cast in group:
         by_election.setdefault(cast.election_id, []).append(cast)
     for election_id in sorted(by_election):  # the same lock order in every group
-        casts = by_election[election_id]
-        try:
-            locked = Election.objects.select_for_update().select_related("congress").get(pk=election_id)
-        except Election.DoesNotExist as missing:
-            outcomes.update((id(c), missing) for c in casts)
-            continue
-        outcomes.update(_write_election_casts(locked, casts))
+        outcomes.update(_write_election_casts(election_id, by_election[election_id]))
     return outcomes
 
 
-def _write_election_casts_orm(locked: Election, casts: list[_Cast]) -> dict[int, CastResult | BaseException]:
+def _write_election_casts_orm(election_id: int, casts: list[_Cast]) -> dict[int, CastResult | BaseException]:
     """The group's write through the ORM, statement by statement: the test oracle of the lean write
     (`_write_election_casts`), which must write exactly the same rows."""
+    try:
+        locked = Election.objects.select_for_update().select_related("congress").get(pk=election_id)
+    except Election.DoesNotExist as missing:
+        return {id(c): missing for c in casts}
     congress = locked.congress
     outcomes: dict[int, CastResult | BaseException] = {}
     delegate_ids = {c.delegate.pk for c in casts}
@@ -421,11 +419,16 @@ def _write_election_casts_orm(locked: Election, casts: list[_Cast]) -> dict[int,
     return outcomes
 
 
-def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, CastResult | BaseException]:
-    """The group's write in a constant number of statements, whatever its size: one read of what the
-    checks need (`_read_group`), executemany for the participations and for the ballots, and the audit
-    chain's head read and moved once (`audit.record_many_sql`). Each cast is judged as in
-    `_write_election_casts_orm`, by the same checks (P1 through `check_may_cast`); the rows are the same."""
+def _write_election_casts(election_id: int, casts: list[_Cast]) -> dict[int, CastResult | BaseException]:
+    """The group's write in a constant number of statements, whatever its size: the election read and
+    locked (`_lock_election`), one read of what the checks need (`_read_group`), executemany for the
+    participations and for the ballots, and the audit chain's head read and moved once
+    (`audit.record_many_sql`). Each cast is judged as in `_write_election_casts_orm`, by the same checks
+    (P1 through `check_may_cast`); the rows are the same."""
+    locked = _lock_election(election_id)
+    if locked is None:
+        missing = Election.DoesNotExist("Election matching query does not exist.")
+        return {id(c): missing for c in casts}
     congress = locked.congress
     outcomes: dict[int, CastResult | BaseException] = {}
     refusal: ActionError | None = None
@@ -507,6 +510,47 @@ _VOTER_FIELDS = frozenset(
     {"id", "congress_id", "number", "standing", "credential", "attendance", "replaces_id"}
 )
 _VOTER_COLUMNS = tuple(f.attname for f in Delegate._meta.concrete_fields if f.attname in _VOTER_FIELDS)
+
+
+_ELECTION_COLUMNS = tuple(f.column for f in Election._meta.concrete_fields)
+# What the cast's checks and the live push read of the congress (others load if ever touched).
+_CONGRESS_FIELDS = tuple(
+    f.attname
+    for f in Congress._meta.concrete_fields  # in the model's order, as `from_db` takes them
+    if f.attname in {"id", "slug", "kind", "rules", "is_electronic_voting_enabled"}
+)
+
+
+def _lock_election(election_id: int) -> Election | None:
+    """The election with its congress, in one statement, locked on PostgreSQL (as the ORM oracle's
+    select_for_update with select_related locks both rows); None if there is no such election."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    congress_columns = [Congress._meta.get_field(name).column for name in _CONGRESS_FIELDS]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join('e.' + quote(c) for c in _ELECTION_COLUMNS)}, "  # noqa: S608
+            f"{', '.join('c.' + quote(c) for c in congress_columns)} "
+            f"FROM {quote(Election._meta.db_table)} e JOIN {quote(Congress._meta.db_table)} c "
+            f"ON c.id = e.congress_id WHERE e.id = %s{lock}",
+            [election_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    width = len(_ELECTION_COLUMNS)
+    values = list(row)
+    fields = [*Election._meta.concrete_fields, *(Congress._meta.get_field(n) for n in _CONGRESS_FIELDS)]
+    for i, field in enumerate(fields):  # as the ORM reads them (JSON, dates, booleans on SQLite)
+        column = field.get_col(field.model._meta.db_table)
+        for convert in [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]:
+            values[i] = convert(values[i], column, connection)
+    election = Election.from_db(
+        connection.alias, [f.attname for f in Election._meta.concrete_fields], values[:width]
+    )
+    election.congress = Congress.from_db(connection.alias, _CONGRESS_FIELDS, values[width:])
+    return election
 
 
 def _read_group(
