@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from daihoi.audit import log as audit
 from daihoi.audit.log import verify
 from daihoi.audit.models import AuditEntry, AuditHead
 from daihoi.congress.models import Delegate
@@ -245,3 +246,35 @@ def test_a_group_costs_the_same_statements_whatever_its_size():
         assert len(locked) == 2 and "voting_election" in locked[0] and "audit_audithead" in locked[1], locked
     assert ElectronicBallot.objects.filter(election=election).count() == 44
     assert verify() == []
+
+
+@pytest.mark.django_db
+def test_the_plain_audit_append_starts_and_extends_the_chain_as_record_many_does(monkeypatch):
+    changes = [
+        audit.Change(actor="delegate:7", action="election.ballot_cast", congress_id=3, after={"delegate": 7}),
+        audit.Change(actor="chair", action="election.close", before={"status": "open", "at": [1, "b"]}),
+    ]
+
+    def written(append: Callable[[list[audit.Change]], object]) -> tuple[Any, ...]:
+        ticks = clock()
+        monkeypatch.setattr(timezone, "now", lambda: next(ticks))
+        with transaction.atomic():
+            assert not AuditHead.objects.exists()  # no chain yet: the head is made on the first entry
+            append(changes)
+            append(changes[:1])
+            out = (
+                rows(
+                    AuditEntry,
+                    "seq, at, actor, congress_id, action, object_type, object_id, before, after, "
+                    "prev_hash, hash",
+                    "ORDER BY seq",
+                ),
+                rows(AuditHead, "id, seq, hash"),
+                verify(),
+            )
+            transaction.set_rollback(True)
+        return out
+
+    plain, orm = written(audit.record_many_sql), written(audit.record_many)
+    assert len(orm[0]) == 3 and orm[2] == []
+    assert plain == orm
