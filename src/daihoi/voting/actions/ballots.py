@@ -18,7 +18,6 @@ import json
 import logging
 import re
 import secrets
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
+from daihoi.congress.group_commit import GroupCommit
 from daihoi.congress.models import Congress, Delegate
 from daihoi.crypto.ballot import BallotSpec, EncryptedBallot, ballot_tracker
 from daihoi.crypto.group import CryptoError, Point
@@ -205,7 +205,7 @@ def cast_electronic_ballot(
     voting is refused (`already_voted`). The election row is locked, so a ballot cannot slip in after
     the close commits: the close (which also locks it) waits for this transaction or this one sees it.
 
-    In the server, ballots that arrive together are written together (`_GroupCommit`): one transaction,
+    In the server, ballots that arrive together are written together (`congress.group_commit.GroupCommit`): one transaction,
     one lock of the election and of the audit chain for the whole group, each ballot judged on its own,
     in the same few statements whatever the group's size (`_write_election_casts`). The answer comes only
     after the group's commit.
@@ -247,34 +247,9 @@ class _Cast:
         return self.result is not None or self.error is not None
 
 
-class _GroupCommit:
-    """Leader-and-followers group commit: whoever holds the lock writes every cast queued so far.
-
-    A request thread queues its cast and takes the lock; if a leader wrote its cast meanwhile it
-    returns, else it becomes the leader for all the casts queued (its own among them). So while one
-    group commits, the next one gathers; under load each commit carries many ballots, and alone a cast
-    is written at once. No thread of its own: the casts are written on the request threads' connections.
-    """
-
-    def __init__(self, limit: int = 250) -> None:
-        self._limit = limit
-        self._queue: list[_Cast] = []
-        self._queue_lock = threading.Lock()
-        self._leader = threading.Lock()
-
-    def submit(self, cast: _Cast) -> None:
-        with self._queue_lock:
-            self._queue.append(cast)
-        while not cast.done:
-            with self._leader:
-                if cast.done:
-                    return
-                with self._queue_lock:
-                    group, self._queue = self._queue[: self._limit], self._queue[self._limit :]
-                _commit_group(group)
-
-
-_group_commit = _GroupCommit()
+# Ballots that arrive together are written together (the leader-and-followers design, one home for
+# the check-in desk's scans and the ballots). `_commit_group` is looked up at each call.
+_group_commit: GroupCommit[_Cast] = GroupCommit(lambda group: _commit_group(group))
 
 
 def _commit_group(group: list[_Cast]) -> None:
