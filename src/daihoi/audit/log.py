@@ -80,6 +80,19 @@ class Change:
     after: Any = None
 
 
+@dataclass(frozen=True)
+class RowChange:
+    """A `Change` that names its object by type and id, so a raw-SQL writer needs no model instance."""
+
+    actor: str
+    action: str
+    congress_id: int | None
+    object_type: str
+    object_id: str
+    before: Any = None
+    after: Any = None
+
+
 def record(
     *,
     actor: str,
@@ -105,32 +118,92 @@ def record_many(changes: Sequence[Change]) -> list[AuditEntry]:
     if head is None:
         AuditHead.objects.get_or_create(id=1)
         head = AuditHead.objects.select_for_update().get(id=1)
-    seq, prev_hash = head.seq, head.hash
+    fields = _chain(changes, head.seq, head.hash)
+    entries = [AuditEntry(**f) for f in fields]
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        AuditEntry.objects.bulk_create(entries)
+    AuditHead.objects.filter(id=1).update(seq=fields[-1]["seq"], hash=fields[-1]["hash"])
+    return entries
+
+
+def _object_of(change: Change | RowChange) -> tuple[str, str]:
+    if isinstance(change, RowChange):
+        return change.object_type, change.object_id
+    obj = change.obj
+    if obj is None:
+        return "", ""
+    return type(obj).__name__, str(getattr(obj, "pk", "") or "")
+
+
+def _chain(changes: Sequence[Change | RowChange], seq: int, prev_hash: str) -> list[dict[str, Any]]:
+    """The entries' fields (with `hash`) that follow the head (`seq`, `prev_hash`), in the given order."""
     key = audit_key()
-    entries = []
+    rows = []
     for change in changes:
         seq += 1
-        obj = change.obj
+        object_type, object_id = _object_of(change)
         fields: dict[str, Any] = {
             "seq": seq,
             "at": timezone.now(),
             "actor": change.actor,
             "congress_id": change.congress_id,
             "action": change.action,
-            "object_type": type(obj).__name__ if obj is not None else "",
-            "object_id": str(getattr(obj, "pk", "") or "") if obj is not None else "",
+            "object_type": object_type,
+            "object_id": object_id,
             "before": _canonical(change.before),
             "after": _canonical(change.after),
             "prev_hash": prev_hash,
         }
-        prev_hash = entry_hash(**fields, key=key)
-        entries.append(AuditEntry(**fields, hash=prev_hash))
-    if len(entries) == 1:
-        entries[0].save(force_insert=True)
-    else:
-        AuditEntry.objects.bulk_create(entries)
-    AuditHead.objects.filter(id=1).update(seq=seq, hash=prev_hash)
-    return entries
+        prev_hash = fields["hash"] = entry_hash(**fields, key=key)
+        rows.append(fields)
+    return rows
+
+
+# The columns `record_many_sql` writes, in order (every AuditEntry column but the serial id).
+_ENTRY_COLUMNS = (
+    "seq", "at", "actor", "congress_id", "action", "object_type", "object_id", "before", "after",
+    "prev_hash", "hash",
+)  # fmt: skip
+
+
+def record_many_sql(changes: Sequence[Change | RowChange]) -> list[str]:
+    """`record_many` in three statements of plain SQL (read and lock the head, insert the entries with
+    executemany, move the head): the same chain, the same rows, without building models.
+
+    For hot paths (a group of ballots or of check-ins); call inside the transaction of the changes they
+    record. Returns the entries' hashes."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside transaction.atomic()")
+    if not changes:
+        return []
+    quote = connection.ops.quote_name
+    head_table = quote(AuditHead._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # Only table and column names from the models are formatted in; every value is a parameter.
+    read_head = f"SELECT seq, hash FROM {head_table} WHERE id = 1{lock}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(read_head)
+        head = cursor.fetchone()
+        if head is None:  # the very first entry: as record_many does
+            AuditHead.objects.get_or_create(id=1)
+            cursor.execute(read_head)
+            head = cursor.fetchone()
+        rows = _chain(changes, int(head[0]), str(head[1]))
+        fields = [AuditEntry._meta.get_field(name) for name in _ENTRY_COLUMNS]
+        cursor.executemany(
+            f"INSERT INTO {quote(AuditEntry._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})",
+            [[f.get_db_prep_save(row[f.name], connection) for f in fields] for row in rows],
+        )
+        cursor.execute(
+            f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = 1",  # noqa: S608
+            [rows[-1]["seq"], rows[-1]["hash"]],
+        )
+    return [row["hash"] for row in rows]
 
 
 @dataclass(frozen=True)
@@ -211,86 +284,3 @@ def verify(anchors: Iterable[Mark] = ()) -> list[Problem]:
                 )
             )
     return problems
-
-
-# --- the same chain in raw SQL, for the hot paths (issue 13) ----------------------------------------
-
-
-@dataclass(frozen=True)
-class RowChange:
-    """A `Change` that names its object by type and id, so a raw-SQL writer needs no model instance."""
-
-    actor: str
-    action: str
-    congress_id: int | None
-    object_type: str
-    object_id: str
-    before: Any = None
-    after: Any = None
-
-
-def record_many_sql(changes: Sequence[RowChange]) -> list[str]:
-    """`record_many` in three statements whatever the number of entries (read the head, locked on
-    PostgreSQL; insert the entries; update the head): the same fields, the same HMAC chain, stored as
-    the ORM stores them. Returns the entries' hashes. Call inside the transaction of the changes."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit.record_many_sql() must run inside transaction.atomic()")
-    if not changes:
-        return []
-    head_table = connection.ops.quote_name(AuditHead._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT seq, hash FROM {head_table} WHERE id = 1{lock}")  # noqa: S608
-        row = cursor.fetchone()
-        if row is None:  # the first entry ever
-            AuditHead.objects.get_or_create(id=1)
-            cursor.execute(f"SELECT seq, hash FROM {head_table} WHERE id = 1{lock}")  # noqa: S608
-            row = cursor.fetchone()
-        seq, prev_hash = int(row[0]), str(row[1])
-        key = audit_key()
-        names = [
-            "seq",
-            "at",
-            "actor",
-            "congress_id",
-            "action",
-            "object_type",
-            "object_id",
-            "before",
-            "after",
-            "prev_hash",
-            "hash",
-        ]
-        fields = [AuditEntry._meta.get_field(name) for name in names]
-        rows = []
-        hashes = []
-        for change in changes:
-            seq += 1
-            values: dict[str, Any] = {
-                "seq": seq,
-                "at": timezone.now(),
-                "actor": change.actor,
-                "congress_id": change.congress_id,
-                "action": change.action,
-                "object_type": change.object_type,
-                "object_id": change.object_id,
-                "before": _canonical(change.before),
-                "after": _canonical(change.after),
-                "prev_hash": prev_hash,
-            }
-            prev_hash = entry_hash(**values, key=key)
-            values["hash"] = prev_hash
-            hashes.append(prev_hash)
-            rows.append(
-                [
-                    field.get_db_prep_save(values[name], connection)
-                    for name, field in zip(names, fields, strict=True)
-                ]
-            )
-        table = connection.ops.quote_name(AuditEntry._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
-        cursor.execute(f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = 1", [seq, prev_hash])  # noqa: S608
-    return hashes

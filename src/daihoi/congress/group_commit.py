@@ -7,7 +7,7 @@ and alone a job is written at once. No thread of its own: jobs are written on th
 connections, and nothing is answered before its group's commit.
 
 `commit_group(jobs)` must leave every job `done` (with its result or its error), whatever happens.
-(The electronic ballots' `voting.actions.ballots._GroupCommit` is the same design; see issue 13.)
+Used by the check-in desk (`congress.actions.checkin`) and the electronic ballots (`voting.actions.ballots`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ import json
 import logging
 import re
 import secrets
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
+from daihoi.congress.group_commit import GroupCommit
 from daihoi.congress.models import Congress, Delegate
 from daihoi.crypto.ballot import BallotSpec, EncryptedBallot, ballot_tracker
 from daihoi.crypto.group import CryptoError, Point
@@ -205,9 +205,10 @@ def cast_electronic_ballot(
     voting is refused (`already_voted`). The election row is locked, so a ballot cannot slip in after
     the close commits: the close (which also locks it) waits for this transaction or this one sees it.
 
-    In the server, ballots that arrive together are written together (`_GroupCommit`): one transaction,
-    one lock of the election and of the audit chain for the whole group, each ballot judged on its own.
-    The answer comes only after the group's commit.
+    In the server, ballots that arrive together are written together (`congress.group_commit.GroupCommit`): one transaction,
+    one lock of the election and of the audit chain for the whole group, each ballot judged on its own,
+    in the same few statements whatever the group's size (`_write_election_casts`). The answer comes only
+    after the group's commit.
     """
     if not isinstance(nonce, str) or not _NONCE.match(nonce):
         raise ActionError("bad_nonce", _("Mã gửi phiếu không hợp lệ; xin tải lại trang."))
@@ -246,34 +247,9 @@ class _Cast:
         return self.result is not None or self.error is not None
 
 
-class _GroupCommit:
-    """Leader-and-followers group commit: whoever holds the lock writes every cast queued so far.
-
-    A request thread queues its cast and takes the lock; if a leader wrote its cast meanwhile it
-    returns, else it becomes the leader for all the casts queued (its own among them). So while one
-    group commits, the next one gathers; under load each commit carries many ballots, and alone a cast
-    is written at once. No thread of its own: the casts are written on the request threads' connections.
-    """
-
-    def __init__(self, limit: int = 250) -> None:
-        self._limit = limit
-        self._queue: list[_Cast] = []
-        self._queue_lock = threading.Lock()
-        self._leader = threading.Lock()
-
-    def submit(self, cast: _Cast) -> None:
-        with self._queue_lock:
-            self._queue.append(cast)
-        while not cast.done:
-            with self._leader:
-                if cast.done:
-                    return
-                with self._queue_lock:
-                    group, self._queue = self._queue[: self._limit], self._queue[self._limit :]
-                _commit_group(group)
-
-
-_group_commit = _GroupCommit()
+# Ballots that arrive together are written together (the leader-and-followers design, one home for
+# the check-in desk's scans and the ballots). `_commit_group` is looked up at each call.
+_group_commit: GroupCommit[_Cast] = GroupCommit(lambda group: _commit_group(group))
 
 
 def _commit_group(group: list[_Cast]) -> None:
@@ -311,17 +287,17 @@ def _write_group(group: list[_Cast]) -> dict[int, CastResult | BaseException]:
     for cast in group:
         by_election.setdefault(cast.election_id, []).append(cast)
     for election_id in sorted(by_election):  # the same lock order in every group
-        casts = by_election[election_id]
-        try:
-            locked = Election.objects.select_for_update().select_related("congress").get(pk=election_id)
-        except Election.DoesNotExist as missing:
-            outcomes.update((id(c), missing) for c in casts)
-            continue
-        outcomes.update(_write_election_casts(locked, casts))
+        outcomes.update(_write_election_casts(election_id, by_election[election_id]))
     return outcomes
 
 
-def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, CastResult | BaseException]:
+def _write_election_casts_orm(election_id: int, casts: list[_Cast]) -> dict[int, CastResult | BaseException]:
+    """The group's write through the ORM, statement by statement: the test oracle of the lean write
+    (`_write_election_casts`), which must write exactly the same rows."""
+    try:
+        locked = Election.objects.select_for_update().select_related("congress").get(pk=election_id)
+    except Election.DoesNotExist as missing:
+        return {id(c): missing for c in casts}
     congress = locked.congress
     outcomes: dict[int, CastResult | BaseException] = {}
     delegate_ids = {c.delegate.pk for c in casts}
@@ -416,6 +392,225 @@ def _write_election_casts(locked: Election, casts: list[_Cast]) -> dict[int, Cas
         audit.record_many(changes)
         live.count(congress, locked.pk)  # a count event, merged with the burst's (see congress/live.py)
     return outcomes
+
+
+def _write_election_casts(election_id: int, casts: list[_Cast]) -> dict[int, CastResult | BaseException]:
+    """The group's write in a constant number of statements, whatever its size: the election read and
+    locked (`_lock_election`), one read of what the checks need (`_read_group`), executemany for the
+    participations and for the ballots, and the audit chain's head read and moved once
+    (`audit.record_many_sql`). Each cast is judged as in `_write_election_casts_orm`, by the same checks
+    (P1 through `check_may_cast`); the rows are the same."""
+    locked = _lock_election(election_id)
+    if locked is None:
+        missing = Election.DoesNotExist("Election matching query does not exist.")
+        return {id(c): missing for c in casts}
+    congress = locked.congress
+    outcomes: dict[int, CastResult | BaseException] = {}
+    refusal: ActionError | None = None
+    try:
+        check_open(locked)
+        check_electronic_allowed(locked, congress)
+        _open_poll(locked)
+    except ActionError as refused:
+        refusal = refused
+    refreshed, cast_by, voted, credentials = _read_group(locked, casts)
+    participations: list[list[Any]] = []
+    ballot_rows: list[list[Any]] = []
+    changes: list[audit.Change] = []
+    for cast in casts:
+        if cast.delegate.congress_id != locked.congress_id:
+            outcomes[id(cast)] = _wrong_congress()
+            continue
+        retried = cast_by.get(cast.nonce_digest)
+        if retried is not None:  # a retry (or a double tap in the same group) gets the same answer
+            if retried != cast.delegate.pk:
+                outcomes[id(cast)] = ActionError(
+                    "bad_nonce", _("Mã gửi phiếu không hợp lệ; xin tải lại trang.")
+                )
+            else:
+                try:
+                    outcomes[id(cast)] = CastResult(locked.pk, _tracker(locked, cast), True)
+                except ActionError as refused:
+                    outcomes[id(cast)] = refused
+            continue
+        try:
+            if refusal is not None:
+                raise refusal
+            delegate = refreshed.get(cast.delegate.pk)
+            if delegate is None:
+                raise _wrong_congress()
+            check_may_cast(locked, delegate)
+            if delegate.pk in voted:
+                raise ActionError(
+                    "already_voted",
+                    _("Bạn đã bỏ phiếu trong cuộc bầu cử này; mỗi đại biểu chỉ bỏ một phiếu."),
+                )
+            tracker = _tracker(locked, cast)
+            if cast.credential in credentials:
+                raise ActionError("bad_credential", _("Mã phiếu không hợp lệ; xin tải lại trang."))
+        except ActionError as refused:
+            outcomes[id(cast)] = refused
+            continue
+        participations.append([locked.pk, delegate.pk, cast.nonce_digest])
+        ballot_rows.append([locked.pk, cast.credential, cast.ballot, tracker, _PENDING])
+        credentials.add(cast.credential)
+        changes.append(
+            audit.Change(
+                actor=f"delegate:{delegate.number}",
+                action="election.ballot_cast",
+                congress_id=congress.pk,
+                obj=locked,
+                after={"delegate": delegate.number, "election": locked.pk},
+            )
+        )
+        cast_by[cast.nonce_digest] = delegate.pk
+        voted.add(delegate.pk)
+        outcomes[id(cast)] = CastResult(locked.pk, tracker, False)
+    if ballot_rows:
+        # The ballots of a group go in in random order (the participations, and the audit entries, in
+        # the order of arrival): the n-th ballot written is not the n-th voter's. Random keys, too.
+        _shuffle(ballot_rows)
+        _insert(ElectionParticipation, _PARTICIPATION_COLUMNS, participations)
+        _insert(ElectronicBallot, _BALLOT_COLUMNS, ballot_rows)
+        audit.record_many_sql(changes)
+        live.publish(congress)  # merged with the burst's other ballots (see congress/live.py)
+    return outcomes
+
+
+_PARTICIPATION_COLUMNS = ("election", "delegate", "nonce_digest")
+_BALLOT_COLUMNS = ("election", "credential", "ciphertext", "tracker", "verdict")
+_PENDING = ElectronicBallot._meta.get_field("verdict").get_default()  # the model's default verdict
+# What P1 (`Delegate.may_vote`, `voters.check_may_vote`) and the audit entry read of a delegate's own row.
+_VOTER_FIELDS = frozenset(
+    {"id", "congress_id", "number", "standing", "credential", "attendance", "replaces_id"}
+)
+_VOTER_COLUMNS = tuple(f.attname for f in Delegate._meta.concrete_fields if f.attname in _VOTER_FIELDS)
+
+
+_ELECTION_COLUMNS = tuple(f.column for f in Election._meta.concrete_fields)
+# What the cast's checks and the live push read of the congress (others load if ever touched).
+_CONGRESS_FIELDS = tuple(
+    f.attname
+    for f in Congress._meta.concrete_fields  # in the model's order, as `from_db` takes them
+    if f.attname in {"id", "slug", "kind", "rules", "is_electronic_voting_enabled"}
+)
+
+
+def _lock_election(election_id: int) -> Election | None:
+    """The election with its congress, in one statement, locked on PostgreSQL (as the ORM oracle's
+    select_for_update with select_related locks both rows); None if there is no such election."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    congress_columns = [Congress._meta.get_field(name).column for name in _CONGRESS_FIELDS]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join('e.' + quote(c) for c in _ELECTION_COLUMNS)}, "  # noqa: S608
+            f"{', '.join('c.' + quote(c) for c in congress_columns)} "
+            f"FROM {quote(Election._meta.db_table)} e JOIN {quote(Congress._meta.db_table)} c "
+            f"ON c.id = e.congress_id WHERE e.id = %s{lock}",
+            [election_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    width = len(_ELECTION_COLUMNS)
+    values = list(row)
+    fields = [*Election._meta.concrete_fields, *(Congress._meta.get_field(n) for n in _CONGRESS_FIELDS)]
+    for i, field in enumerate(fields):  # as the ORM reads them (JSON, dates, booleans on SQLite)
+        column = field.get_col(field.model._meta.db_table)
+        for convert in [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]:
+            values[i] = convert(values[i], column, connection)
+    election = Election.from_db(
+        connection.alias, [f.attname for f in Election._meta.concrete_fields], values[:width]
+    )
+    election.congress = Congress.from_db(connection.alias, _CONGRESS_FIELDS, values[width:])
+    return election
+
+
+def _read_group(
+    locked: Election, casts: list[_Cast]
+) -> tuple[dict[int, Delegate], dict[str, int], set[int], set[str]]:
+    """One statement for everything the checks of a group read: the delegates' rows as P1 needs them
+    (with the attendance of the official an alternate replaces), whether each has voted in this
+    election, the earlier casts of these nonces (retries) and the credentials already used here.
+
+    Returns (delegates by id, who cast with each nonce digest, who has voted, credentials used)."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    delegates = quote(Delegate._meta.db_table)
+    participations = quote(ElectionParticipation._meta.db_table)
+    ballots = quote(ElectronicBallot._meta.db_table)
+    ids = sorted({c.delegate.pk for c in casts})
+    digests = sorted({c.nonce_digest for c in casts})
+    credentials = sorted({c.credential for c in casts})
+    width = len(_VOTER_COLUMNS)
+    nulls = ", ".join(["NULL"] * width)
+
+    def marks(values: list[Any]) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    # Only table and column names from the models are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT 1, {', '.join('d.' + quote(c) for c in _VOTER_COLUMNS)}, r.attendance, p.nonce_digest "  # noqa: S608
+        f"FROM {delegates} d LEFT JOIN {delegates} r ON r.id = d.replaces_id "
+        f"LEFT JOIN {participations} p ON p.election_id = %s AND p.delegate_id = d.id "
+        f"WHERE d.congress_id = %s AND d.id IN ({marks(ids)}) "
+        f"UNION ALL SELECT 2, p.delegate_id, {nulls}, p.nonce_digest FROM {participations} p "
+        f"WHERE p.nonce_digest IN ({marks(digests)}) "
+        f"UNION ALL SELECT 3, NULL, {nulls}, b.credential FROM {ballots} b "
+        f"WHERE b.election_id = %s AND b.credential IN ({marks(credentials)})"
+    )
+    params = [locked.pk, locked.congress_id, *ids, *digests, locked.pk, *credentials]
+    refreshed: dict[int, Delegate] = {}
+    cast_by: dict[str, int] = {}  # nonce digest -> who cast with it
+    voted: set[int] = set()
+    used: set[str] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    congress = locked.congress
+    for kind, who, *rest in rows:
+        if kind == 1:
+            values, replaced_attendance, digest = [who, *rest[: width - 1]], rest[width - 1], rest[width]
+            delegate = Delegate.from_db(connection.alias, _VOTER_COLUMNS, values)
+            delegate.congress = congress
+            if delegate.replaces_id is not None:
+                delegate.replaces = Delegate.from_db(
+                    connection.alias, ("id", "attendance"), [delegate.replaces_id, replaced_attendance]
+                )
+            refreshed[delegate.pk] = delegate
+            if digest is not None:
+                cast_by[digest] = delegate.pk
+                voted.add(delegate.pk)
+        elif kind == 2:
+            cast_by[rest[-1]] = who
+            voted.add(who)
+        else:
+            used.add(rest[-1])
+    return refreshed, cast_by, voted, used
+
+
+def _insert(model: type[Any], names: Sequence[str], rows: list[list[Any]]) -> None:
+    """INSERT the rows (values of the fields `names`, each with a new random key) with one executemany,
+    each value prepared for the database as the ORM prepares it."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    key = model._meta.pk
+    fields = [model._meta.get_field(name) for name in names]
+    columns = ", ".join(quote(f.column) for f in (key, *fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * (len(fields) + 1))})",
+            [
+                [
+                    key.get_default(),
+                    *(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)),
+                ]
+                for row in rows
+            ],
+        )
 
 
 _shuffle = secrets.SystemRandom().shuffle
