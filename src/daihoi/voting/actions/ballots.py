@@ -473,7 +473,7 @@ def _write_election_casts(election_id: int, casts: list[_Cast]) -> dict[int, Cas
         _insert(ElectionParticipation, _PARTICIPATION_COLUMNS, participations)
         _insert(ElectronicBallot, _BALLOT_COLUMNS, ballot_rows)
         audit.record_many_sql(changes)
-        live.publish(congress)  # merged with the burst's other ballots (see congress/live.py)
+        live.count(congress, locked.pk)  # a count event, merged with the burst's (see congress/live.py)
     return outcomes
 
 
