@@ -16,6 +16,7 @@ if [ "${1:-}" = "test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   fc-list 2>/dev/null | grep -qi "Liberation Serif" && dpkg -s fonts-liberation2 >/dev/null 2>&1 || need+=(fonts-liberation2)
   command -v pdftoppm >/dev/null || need+=(poppler-utils)
+  command -v node >/dev/null || need+=(nodejs)  # the live pages' reducer and the ballot's JS, tested in node
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       echo "Installing Debian packages: ${need[*]}"
