@@ -26,7 +26,7 @@ from daihoi.rules.motions import motion_rule_text
 from daihoi.voting.actions import evote, motion_ballots
 from daihoi.voting.actions import motions as actions
 from daihoi.voting.live_sections import motion_state
-from daihoi.voting.models import Choice, Motion
+from daihoi.voting.models import Choice, KeyHolder, Motion
 from daihoi.voting.views.confirm import quorum_context, quorum_override_requested, require_confirmation
 from daihoi.voting.views.links import motion_links
 
@@ -191,6 +191,10 @@ def _delegate_page(
             "delegate": delegate,
             "mine": mine,
             "secret": secret,
+            # A holder of the motion key finds its device page here (the ceremony, then each decryption).
+            "is_key_holder": KeyHolder.objects.filter(
+                ceremony__motions_of=congress, delegate=delegate
+            ).exists(),
             "choices": Choice.choices,
             "nonce": secrets.token_urlsafe(16),
             "error": error,
