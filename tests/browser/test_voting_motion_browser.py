@@ -15,7 +15,7 @@ from daihoi.congress.models import Delegate
 from daihoi.voting.models import Motion
 from tests.factories import PASSWORD, make_congress, make_staff
 from tests.support.browser import box_of
-from tests.voting.evote_helpers import decrypt_motion, run_motion_key
+from tests.voting.evote_helpers import MOTION_DEVICES, motion_partial, run_motion_key
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PHONE = {
@@ -38,6 +38,29 @@ def axe_violations(page: Page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def holder_decrypts(browser: Browser, server_url: str, motion: Motion, index: int) -> None:
+    """Holder `index`'s phone sends its partial decryption of the totals to the server, signed in with
+    its card, as committee_page.js does (the share is played in Python: see `run_motion_key`)."""
+    holder = MOTION_DEVICES[motion.congress_id].delegates[index]
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(server_url + reverse("delegate_card", args=[holder.code]))
+    page.goto(server_url + reverse("motion_key_member", args=[motion.congress.slug]))
+    status = page.evaluate(
+        """async ([url, body]) => {
+             const token = document.querySelector("[name=csrfmiddlewaretoken]").value;
+             const r = await fetch(url, {method: "POST", credentials: "same-origin",
+               headers: {"Content-Type": "application/json", "X-CSRFToken": token}, body: JSON.stringify(body)});
+             return r.status;
+           }""",
+        [
+            server_url + reverse("motion_key_step", args=[motion.congress.slug]),
+            {"step": "partial", "motion": motion.pk, "partial": motion_partial(motion, index)},
+        ],
+    )
+    assert status == 200
+    page.context.close()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -103,7 +126,9 @@ def test_delegates_answer_on_phones_and_the_screen_shows_the_count_then_the_resu
     chair.click("button:has-text('Kết thúc biểu quyết')")
     expect(chair.locator("[data-field=status]")).to_have_text("Đã đóng, đang giải mã kết quả")
     # Two of the three holders decrypt the totals from their devices; then the verdict is decided.
-    decrypt_motion(Motion.objects.get(congress=congress))
+    motion = Motion.objects.get(congress=congress)
+    for index in (1, 2):
+        holder_decrypts(browser, server_url, motion, index)
     expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
     expect(motion_on_screen.locator("[data-field=verdict]")).to_have_text("Thông qua")
     expect(motion_on_screen.locator("[data-field=yes]")).to_have_text("2")

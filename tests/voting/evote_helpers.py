@@ -250,3 +250,16 @@ def close_motion(motion, *, actor: Actor = ORGANIZER, members: Sequence[int] = (
     if closed.status == Motion.Status.COUNTING:
         return decrypt_motion(closed, members)
     return closed
+
+
+def motion_partial(motion, index: int, devices: Devices | None = None) -> dict[str, object]:
+    """What holder `index`'s device posts to decrypt a counting motion's totals (committee_page.js)."""
+    from daihoi.voting.actions import motion_ballots
+
+    motion.refresh_from_db()
+    devices = devices or MOTION_DEVICES[motion.congress_id]
+    assert motion.encrypted_totals is not None
+    labels = [t["label"] for t in motion.encrypted_totals]
+    totals = [Ciphertext.from_json(t) for t in motion.encrypted_totals]
+    pid = motion_ballots.motion_crypto_id(motion)
+    return partial_decrypt(pid, index, devices.shares[index], totals, labels).to_json(labels)
