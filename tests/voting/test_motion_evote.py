@@ -247,3 +247,58 @@ def test_the_motion_key_cannot_be_made_again_once_a_motion_holds_ballots_under_i
         run_motion_key(congress)
     assert refused.value.code == "motion_key_in_use"
     assert MOTION_DEVICES[congress.pk].shares  # the holders' devices keep their shares
+
+
+# --- through the web: the key page, the holders' device, the record --------------------------------
+
+
+@pytest.mark.django_db
+def test_the_presidium_names_the_holders_and_a_holders_device_decrypts_through_the_step_endpoint(client):
+    from django.test import Client
+    from django.urls import reverse
+
+    from daihoi.congress.access import Role
+    from tests.factories import delegate_client, login_as
+    from tests.voting.evote_helpers import motion_partial
+
+    congress, present = seated()
+    chair = login_as(client, congress, Role.PRESIDIUM)
+    page = reverse("motion_key", args=[congress.slug])
+    refused = chair.post(page, {"holders": "1, x"})
+    assert refused.status_code == 409 and refused.context["error"].code == "bad_holders"
+    refused = chair.post(page, {"holders": "1, 99"})
+    assert refused.status_code == 409 and refused.context["error"].code == "unknown_delegate"
+    assert chair.post(page, {"holders": "10, 9, 8"}).status_code == 302
+    c = KeyCeremony.objects.get(motions_of=congress)
+    assert [h.delegate.number for h in c.holders.order_by("index")] == [10, 9, 8]
+    assert "Khóa biểu quyết kín" in chair.get(page).content.decode()
+
+    run_motion_key(congress)  # made again on the devices, before any motion holds ballots under it
+    m = opened(congress)
+    for i, (d, answer) in enumerate(zip(present[:3], ANSWERS[:3], strict=True)):
+        phone_answer(m, d, answer, nonce=nonce(i))
+    m = mo.close_motion(m, actor=SYSTEM)
+    holders = MOTION_DEVICES[congress.pk].delegates
+    step = reverse("motion_key_step", args=[congress.slug])
+    state_url = reverse("motion_key_state", args=[congress.slug])
+    # A delegate who holds no share sees no totals and cannot send a partial.
+    stranger = delegate_client(Client(), present[0])
+    assert stranger.get(state_url).json()["member"] is None
+    body = {"step": "partial", "motion": m.pk, "partial": motion_partial(m, 1)}
+    r = stranger.post(step, json.dumps(body), content_type="application/json")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "not_key_holder"
+    for index in (1, 2):
+        device = delegate_client(Client(), holders[index])
+        state = device.get(state_url).json()
+        assert state["motion"] == {"id": m.pk, "title": m.title} and state["totals"] == m.encrypted_totals
+        body = {"step": "partial", "motion": m.pk, "partial": motion_partial(m, index)}
+        r = device.post(step, json.dumps(body), content_type="application/json")
+        assert r.status_code == 200 and "totals" not in r.json()["state"]  # nothing left to decrypt
+    m.refresh_from_db()
+    assert (m.status, m.yes, m.no, m.abstain) == (Motion.Status.CLOSED, 3, 0, 0)
+    # The record is downloadable once decided, and verifies.
+    record = chair.get(reverse("motion_record", args=[congress.slug, m.pk]))
+    assert record.status_code == 200
+    from daihoi.crypto.record import verify_record
+
+    assert verify_record(json.loads(record.content)).startswith("OK: motion")
