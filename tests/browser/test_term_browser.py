@@ -17,6 +17,7 @@ from daihoi.term import actions
 from daihoi.term.models import TargetValue
 from tests.factories import PASSWORD, make_staff
 from tests.term.helpers import drafted
+from tests.voting.evote_helpers import decrypt_motion, run_motion_key
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {
@@ -41,6 +42,7 @@ def test_adoption_by_phones_freezes_the_resolution_and_a_year_moves_the_dashboar
 ):
     congress = drafted(delegates=3)
     congress.delegates.update(attendance=Delegate.Attendance.PRESENT)
+    run_motion_key(congress)  # the congress's motion key (issue 10), before an anonymous motion opens
     slug = congress.slug
     chair = browser.new_context().new_page()
     sign_in(chair, server_url, make_staff(congress, Role.PRESIDIUM).username)
@@ -58,11 +60,15 @@ def test_adoption_by_phones_freezes_the_resolution_and_a_year_moves_the_dashboar
         phone.goto(server_url + reverse("delegate_motions", args=[slug]))
         expect(phone.locator("#motion-title")).to_contain_text("Thông qua Nghị quyết")
         phone.get_by_role("button", name="Tán thành", exact=True).click()
-        expect(phone.get_by_role("status")).to_contain_text("Đã ghi nhận biểu quyết của đồng chí.")
+        phone.get_by_role("button", name="Gửi biểu quyết").click()  # encrypted on the phone, then sent
+        expect(phone.locator("#secret-ack-title")).to_be_visible()
         phone.context.close()
     expect(chair.locator("[data-field=voted]")).to_have_text("3/3")
     chair.check("#confirm-close")
     chair.click("button:has-text('Kết thúc biểu quyết')")
+    expect(chair.locator("[data-field=status]")).to_have_text("Đã đóng, đang giải mã kết quả")
+    decrypt_motion(congress.motions.get())  # two of the three key holders decrypt the totals
+    chair.reload()  # played in this thread, outside the server's loop: its push does not reach the page
     expect(chair.locator("[data-field=outcome]")).to_contain_text("Thông qua")
 
     secretary = browser.new_context().new_page()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from daihoi.audit import log as audit
 from daihoi.audit.models import AuditEntry
 from daihoi.congress import demo
-from daihoi.congress.access import SYSTEM, Actor
+from daihoi.congress.access import SYSTEM
 from daihoi.congress.actions.checkin import check_in_delegate
 from daihoi.congress.demo import DEMO_SLUG, DemoPart, load_demo
 from daihoi.congress.models import CheckIn, Congress, Delegate
@@ -25,15 +25,23 @@ from daihoi.voting.models import (
     Election,
     ElectionParticipation,
     ElectronicBallot,
+    KeyCeremony,
     Motion,
-    MotionBallot,
+    MotionEncryptedBallot,
     MotionParticipation,
     PaperBallot,
     PaperBatch,
     PaperEntry,
 )
 from tests.support.counting import CLERK, HEAD
-from tests.voting.evote_helpers import decrypt_totals, phone_cast, run_key_ceremony
+from tests.voting.evote_helpers import (
+    close_motion,
+    decrypt_totals,
+    phone_cast,
+    run_key_ceremony,
+    run_motion_key,
+    vote,
+)
 
 
 def decide(motion: Motion) -> Motion:
@@ -87,10 +95,11 @@ def vote_and_certify_the_committee(congress: Congress) -> Election:
     rules = mo.create_motion(
         congress, actor=SYSTEM, title="Quy chế làm việc", method=Motion.Method.ELECTRONIC
     )
+    run_motion_key(congress)  # the congress's motion key (issue 10), before an anonymous motion opens
     mo.open_motion(rules, actor=SYSTEM)
     voter = congress.delegates.get(number=2)
-    mo.cast_motion_vote(rules, actor=Actor(delegate=voter), choice="yes", nonce="demo-reset-motion-2")
-    mo.close_motion(rules, actor=SYSTEM)
+    vote(rules, voter, "yes", nonce="demo-reset-motion-2")
+    close_motion(rules, actor=SYSTEM)
     decide(committee.motions.get(kind=Motion.Kind.SEATS))
     candidates = set(committee.candidates.values_list("delegate_id", flat=True))
     members = list(congress.delegates.exclude(pk__in=candidates).order_by("-number")[:5])
@@ -138,7 +147,8 @@ def assert_nothing_but_a_fresh_demo(congress: Congress) -> None:
         PaperEntry,
         PaperBallot,
         MotionParticipation,
-        MotionBallot,
+        MotionEncryptedBallot,
+        KeyCeremony,
         CheckIn,
     ):
         assert not model.objects.exists(), model.__name__

@@ -22,7 +22,14 @@ from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Candidate, Election, Motion
 from tests.factories import login_as, make_congress
 from tests.support.live_js import js_screen_state
-from tests.voting.evote_helpers import decrypt_totals, phone_cast, run_key_ceremony
+from tests.voting.evote_helpers import (
+    decrypt_motion,
+    decrypt_totals,
+    phone_cast,
+    run_key_ceremony,
+    run_motion_key,
+    vote,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +101,7 @@ def test_the_motion_section_after_each_action_equals_a_fresh_fetch(screen_for):
     congress.delegates.update(attendance=Delegate.Attendance.PRESENT)
     d1, d2 = congress.delegates.order_by("number")[:2]
     screen = screen_for(congress)
+    run_motion_key(congress)
     m = mo.create_motion(congress, actor=SYSTEM, title="Thông qua quy chế", method=Motion.Method.ELECTRONIC)
     state = screen.verify(lambda: mo.open_motion(m, actor=SYSTEM), "motion")
     assert (state["motion"]["status"], state["motion"]["voted"], state["motion"]["eligible"]) == (
@@ -101,12 +109,12 @@ def test_the_motion_section_after_each_action_equals_a_fresh_fetch(screen_for):
         0,
         5,
     )
-    state = screen.verify(
-        lambda: mo.cast_motion_vote(m, actor=as_delegate(d1), choice="yes", nonce="n1"), "motion"
-    )
+    state = screen.verify(lambda: vote(m, d1, "yes", nonce="n1"), "motion")
     assert state["motion"]["voted"] == 1
-    screen.verify(lambda: mo.cast_motion_vote(m, actor=as_delegate(d2), choice="no", nonce="n2"), "motion")
+    screen.verify(lambda: vote(m, d2, "no", nonce="n2"), "motion")
     state = screen.verify(lambda: mo.close_motion(m, actor=SYSTEM), "motion")
+    assert (state["motion"]["status"], state["motion"]["voted"]) == ("counting", 2)
+    state = screen.verify(lambda: decrypt_motion(m), "motion")
     assert (state["motion"]["yes"], state["motion"]["no"], state["motion"]["is_passed"]) == (1, 1, False)
 
 

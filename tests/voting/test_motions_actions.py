@@ -13,8 +13,9 @@ from daihoi.congress.access import SYSTEM, Actor, Role
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import Delegate
 from daihoi.voting.actions import motions as mo
-from daihoi.voting.models import Motion, MotionBallot, MotionParticipation, NamedVote
+from daihoi.voting.models import Motion, MotionEncryptedBallot, MotionParticipation, NamedVote
 from tests.factories import make_congress
+from tests.voting.evote_helpers import close_motion, run_motion_key, vote
 
 
 def check_in(congress, count: int) -> list[Delegate]:
@@ -35,6 +36,8 @@ def hands(congress, *, title="Thông qua chương trình đại hội") -> Motio
 
 
 def electronic(congress, *, method=Motion.Method.ELECTRONIC) -> Motion:
+    if method == Motion.Method.ELECTRONIC and not hasattr(congress, "motion_key"):
+        run_motion_key(congress)  # the congress's motion key (issue 10), before an anonymous motion opens
     m = mo.create_motion(congress, actor=SYSTEM, title="Thông qua quy chế làm việc", method=method)
     return mo.open_motion(m, actor=SYSTEM, quorum_override=True)
 
@@ -105,26 +108,33 @@ def test_electronic_motion_counts_answers_and_keeps_who_apart_from_what():
     present = check_in(congress, 7)
     m = electronic(congress)
     for d, choice in zip(present, ["yes", "yes", "yes", "yes", "yes", "no", "abstain"], strict=True):
-        assert mo.cast_motion_vote(m, actor=as_delegate(d), choice=choice, nonce=f"n-{d.pk}") is True
-    m = mo.close_motion(m, actor=SYSTEM)
+        assert vote(m, d, choice, nonce=f"n-{d.pk}") is True
+    m = close_motion(m, actor=SYSTEM)
     assert (m.yes, m.no, m.abstain, m.base, m.present, m.is_passed) == (5, 1, 1, 9, 7, True)
     # "Who" holds no choice and "what" holds no voter: the two tables share only the motion.
     assert {f.name for f in MotionParticipation._meta.concrete_fields} == {
         "id",
         "motion",
         "delegate",
-        "nonce",
+        "nonce_digest",
     }
-    assert {f.name for f in MotionBallot._meta.concrete_fields} == {"id", "motion", "choice"}
+    assert {f.name for f in MotionEncryptedBallot._meta.concrete_fields} == {
+        "id",
+        "motion",
+        "credential",
+        "ciphertext",
+        "tracker",
+        "verdict",
+    }
     assert (
         MotionParticipation.objects.filter(motion=m).count()
-        == MotionBallot.objects.filter(motion=m).count()
+        == MotionEncryptedBallot.objects.filter(motion=m).count()
         == 7
     )
     # The audit chain says that each delegate voted, never what.
     entries = AuditEntry.objects.filter(action="motion.voted")
     assert entries.count() == 7
-    assert all(set(e.after) == {"delegate"} for e in entries)
+    assert all(set(e.after) == {"delegate", "motion"} for e in entries)
     assert audit.verify() == []
 
 
@@ -133,13 +143,13 @@ def test_a_retried_answer_with_the_same_nonce_counts_once():
     congress = make_congress(delegates=5)
     (d,) = check_in(congress, 1)
     m = electronic(congress)
-    assert mo.cast_motion_vote(m, actor=as_delegate(d), choice="yes", nonce="tap-1") is True
-    assert mo.cast_motion_vote(m, actor=as_delegate(d), choice="yes", nonce="tap-1") is False
-    assert MotionBallot.objects.filter(motion=m).count() == 1
+    assert vote(m, d, "yes", nonce="tap-1") is True
+    assert vote(m, d, "yes", nonce="tap-1") is False
+    assert MotionEncryptedBallot.objects.filter(motion=m).count() == 1
     with pytest.raises(ActionError) as e:
-        mo.cast_motion_vote(m, actor=as_delegate(d), choice="no", nonce="tap-2")
+        vote(m, d, "no", nonce="tap-2")
     assert e.value.code == "already_voted"
-    assert MotionBallot.objects.filter(motion=m).count() == 1
+    assert MotionEncryptedBallot.objects.filter(motion=m).count() == 1
 
 
 @pytest.mark.django_db
@@ -159,25 +169,33 @@ def test_only_present_official_delegates_answer_and_guests_never():
         (as_delegate(rejected), "Tư cách đại biểu không được công nhận"),
         (Actor(roles=frozenset({Role.SCREEN})), "khách mời"),  # a guest has no delegate card
     ]
+    from daihoi.voting.actions import motion_ballots
+    from tests.voting.evote_helpers import encrypt_answer
+
     for i, (actor, why) in enumerate(cases):
+        data, credential = encrypt_answer(m, "yes")
         with pytest.raises(ActionError) as e:
-            mo.cast_motion_vote(m, actor=actor, choice="yes", nonce=f"x{i}")
+            motion_ballots.cast_encrypted(
+                m, actor=actor, ballot=data, credential=credential, nonce=f"x{i}-nonce-abcdefghijk"
+            )
         assert e.value.code == "may_not_vote" and why in e.value.message
-    assert MotionBallot.objects.filter(motion=m).count() == 0
+    assert MotionEncryptedBallot.objects.filter(motion=m).count() == 0
 
 
 @pytest.mark.django_db
 def test_no_answer_is_taken_before_opening_or_after_closing():
     congress = make_congress(delegates=4)
     (d,) = check_in(congress, 1)
+    run_motion_key(congress)
     draft = mo.create_motion(congress, actor=SYSTEM, title="Nghị quyết", method=Motion.Method.ELECTRONIC)
     with pytest.raises(ActionError) as e:
-        mo.cast_motion_vote(draft, actor=as_delegate(d), choice="yes", nonce="a")
+        vote(draft, d, "yes", nonce="a")
     assert e.value.code == "motion_not_open"
     mo.open_motion(draft, actor=SYSTEM, quorum_override=True)
-    mo.close_motion(draft, actor=SYSTEM)
+    counting = mo.close_motion(draft, actor=SYSTEM)
+    assert counting.status == Motion.Status.COUNTING
     with pytest.raises(ActionError) as e:
-        mo.cast_motion_vote(draft, actor=as_delegate(d), choice="yes", nonce="b")
+        vote(counting, d, "yes", nonce="b")
     assert e.value.code == "motion_not_open"
 
 
@@ -217,7 +235,7 @@ def test_the_delegate_sees_that_they_voted_on_an_anonymous_motion_but_not_what()
     m = electronic(congress)
     before = mo.delegate_motions(congress, a)
     assert before["open"] == m and before["has_voted_open"] is False
-    mo.cast_motion_vote(m, actor=as_delegate(a), choice="no", nonce="a")
+    vote(m, a, "no", nonce="a")
     after = mo.delegate_motions(congress, a)
     assert after["has_voted_open"] is True
     assert after["history"] == [{"motion": m, "choice": None, "is_named": False}]
@@ -249,7 +267,7 @@ def test_a_concurrent_double_submit_counts_once():
     def submit() -> None:
         try:
             barrier.wait()
-            results.append(mo.cast_motion_vote(m, actor=as_delegate(d), choice="yes", nonce="same"))
+            results.append(vote(m, d, "yes", nonce="same"))
         except ActionError as e:
             results.append(e.code)
         finally:
@@ -261,7 +279,7 @@ def test_a_concurrent_double_submit_counts_once():
     for t in threads:
         t.join()
     assert sorted(map(str, results)) == ["False"] * 5 + ["True"]
-    assert MotionBallot.objects.filter(motion=m).count() == 1
+    assert MotionEncryptedBallot.objects.filter(motion=m).count() == 1
     assert MotionParticipation.objects.filter(motion=m).count() == 1
 
 

@@ -15,7 +15,7 @@ from daihoi.voting.actions import motions as mo
 from daihoi.voting.actions.voters import replace_absent_official
 from daihoi.voting.models import Candidate, Election, Motion
 from tests.factories import make_congress
-from tests.voting.evote_helpers import phone_cast, run_key_ceremony
+from tests.voting.evote_helpers import close_motion, phone_cast, run_key_ceremony, run_motion_key, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,7 @@ def test_an_alternate_replacing_an_absent_official_votes_in_elections_and_motion
     official = set_row(congress, 5, attendance=A.EXCUSED)
     alternate = set_row(congress, 6, standing=S.ALTERNATE)
     e = open_election(congress)
+    run_motion_key(congress)
     motion = mo.open_motion(
         mo.create_motion(congress, actor=SYSTEM, title="Quy chế", method=Motion.Method.ELECTRONIC),
         actor=SYSTEM,
@@ -76,10 +77,10 @@ def test_an_alternate_replacing_an_absent_official_votes_in_elections_and_motion
 
     assert not phone_cast(e, alternate, ["c01"], nonce="alternate-after-00001").is_repeat
     assert alternate.pk not in {d.pk for d in ballots.not_voted(e)}
-    assert mo.cast_motion_vote(motion, actor=as_delegate(alternate), choice="yes", nonce="alt-motion") is True
+    assert vote(motion, alternate, "yes", nonce="alt-motion") is True
     for d in congress.delegates.filter(standing=S.OFFICIAL, attendance=A.PRESENT):
-        mo.cast_motion_vote(motion, actor=as_delegate(d), choice="yes", nonce=f"official-{d.number}")
-    closed = mo.close_motion(motion, actor=SYSTEM)  # 5 answers against N = 5: never more votes than N
+        vote(motion, d, "yes", nonce=f"official-{d.number}")
+    closed = close_motion(motion, actor=SYSTEM)  # 5 answers against N = 5: never more votes than N
     assert (closed.yes, closed.present, closed.base, closed.is_passed) == (5, 5, 5, True)
 
 

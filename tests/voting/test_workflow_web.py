@@ -12,8 +12,9 @@ from django.urls import reverse
 from daihoi.congress.access import Role
 from daihoi.congress.live import congress_state
 from daihoi.congress.models import Congress, Delegate
-from daihoi.voting.models import Candidate, CountingMember, Election, Motion, MotionBallot
+from daihoi.voting.models import Candidate, CountingMember, Election, Motion, MotionEncryptedBallot
 from tests.factories import delegate_client, login_as, make_congress
+from tests.voting.evote_helpers import decrypt_motion, encrypt_answer, run_motion_key
 
 
 @pytest.fixture
@@ -34,6 +35,15 @@ def url(name: str, congress: Congress, *args: object) -> str:
 
 def errors(response) -> list[str]:
     return [str(m) for m in response.context["messages"] if "error" in m.tags] if response.context else []
+
+
+def answer(phone: Client, congress: Congress, motion: Motion, choice: str, nonce: str, sealed=None):
+    """What motion_vote.js posts: the answer encrypted on the phone, with its nonce (resent as it is)."""
+    data, credential = sealed or encrypt_answer(motion, choice)
+    body = {"ballot": data, "credential": credential, "nonce": nonce}
+    return phone.post(
+        url("motion_vote", congress, motion.pk), json.dumps(body), content_type="application/json"
+    )
 
 
 def put_to_vote(
@@ -71,43 +81,52 @@ def test_show_of_hands_counts_above_those_present_are_refused_with_the_numbers(c
 
 
 def test_a_delegate_answers_on_the_phone_and_a_retry_counts_once(congress, chair):
+    run_motion_key(congress)
     chair.post(url("motion_create", congress), {"title": "Nghị quyết đại hội", "method": "electronic"})
     motion = Motion.objects.get(congress=congress)
     chair.post(url("motion_open", congress, motion.pk))
     phone = delegate_client(Client(), congress.delegates.get(number=1))
     page = phone.get(url("delegate_motions", congress))
     assert page.status_code == 200 and "Nghị quyết đại hội" in page.content.decode()
-    nonce = page.context["nonce"]
-    for _ in range(2):
-        r = phone.post(url("motion_vote", congress, motion.pk), {"choice": "yes", "nonce": nonce})
-        assert r.status_code == 302
-    assert MotionBallot.objects.filter(motion=motion).count() == 1
-    again = phone.post(
-        url("motion_vote", congress, motion.pk),
-        {"choice": "no", "nonce": "another"},
-        headers={"X-Requested-With": "fetch"},
+    # A plain answer is refused: an anonymous motion takes only an answer encrypted on the phone.
+    plain = phone.post(
+        url("motion_vote", congress, motion.pk), {"choice": "yes", "nonce": page.context["nonce"]}
     )
+    assert plain.status_code == 409 and plain.context["error"].code == "encrypted_answer_required"
+    sealed = encrypt_answer(motion, "yes")
+    trackers = set()
+    for _ in range(2):
+        r = answer(phone, congress, motion, "yes", "phone-nonce-0001-abcdefgh", sealed)
+        assert r.status_code == 200
+        trackers.add(r.json()["tracker"])
+    assert len(trackers) == 1 and MotionEncryptedBallot.objects.filter(motion=motion).count() == 1
+    again = answer(phone, congress, motion, "no", "phone-nonce-0002-abcdefgh")
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_voted"
     page = phone.get(url("delegate_motions", congress))
     assert "Đồng chí đã biểu quyết nội dung này." in page.content.decode()
 
 
 def test_the_screen_shows_how_many_have_voted_never_what(congress, chair):
+    run_motion_key(congress)
     chair.post(url("motion_create", congress), {"title": "Quy chế", "method": "electronic"})
     motion = Motion.objects.get(congress=congress)
     chair.post(url("motion_open", congress, motion.pk))
     for n, choice in ((1, "yes"), (2, "no")):
         phone = delegate_client(Client(), congress.delegates.get(number=n))
-        phone.post(url("motion_vote", congress, motion.pk), {"choice": choice, "nonce": f"n{n}"})
+        assert answer(phone, congress, motion, choice, f"phone-nonce-{n:04d}-abcdefgh").status_code == 200
     state = congress_state(congress)
     assert state["motion"]["voted"] == 2 and state["motion"]["eligible"] == 30
     assert not {"yes", "no", "abstain", "outcome"} & set(state["motion"])
     chair.post(url("motion_close", congress, motion.pk), {"confirm": "1"})
     state = congress_state(congress)["motion"]
+    assert state["status"] == "counting" and not {"yes", "no", "abstain", "outcome"} & set(state)
+    decrypt_motion(motion)
+    state = congress_state(congress)["motion"]
     assert (state["yes"], state["no"], state["is_passed"], state["yes_percent"]) == (1, 1, False, "3.33")
 
 
 def test_guests_absent_delegates_and_outsiders_cannot_answer(congress, chair):
+    run_motion_key(congress)
     chair.post(url("motion_create", congress), {"title": "Quy chế", "method": "electronic"})
     motion = Motion.objects.get(congress=congress)
     chair.post(url("motion_open", congress, motion.pk))
@@ -117,17 +136,14 @@ def test_guests_absent_delegates_and_outsiders_cannot_answer(congress, chair):
     assert r.status_code == 302 and r["Location"] == reverse("delegate_login")
     absent = congress.delegates.get(number=30)
     Delegate.objects.filter(pk=absent.pk).update(attendance=Delegate.Attendance.NOT_ARRIVED)
-    r = delegate_client(Client(), absent).post(
-        url("motion_vote", congress, motion.pk), {"choice": "yes", "nonce": "a"}
-    )
-    assert r.status_code == 409 and r.context["error"].code == "may_not_vote"
-    assert r.context["error"].params["attendance"] == Delegate.Attendance.NOT_ARRIVED
+    r = answer(delegate_client(Client(), absent), congress, motion, "yes", "absent-nonce-0001-abcdef")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "may_not_vote"
     outsider = make_congress(delegates=1)
     r = delegate_client(Client(), outsider.delegates.get()).post(
         url("motion_vote", congress, motion.pk), {"choice": "yes", "nonce": "o"}
     )
     assert r.status_code == 302  # not a delegate of this congress: sent to sign in
-    assert MotionBallot.objects.filter(motion=motion).count() == 0
+    assert MotionEncryptedBallot.objects.filter(motion=motion).count() == 0
 
 
 @pytest.mark.parametrize("persona", ["delegate", "screen", "secretariat", "counting"])

@@ -42,6 +42,7 @@ from tests.factories import delegate_client, login_as, make_congress, make_elect
 ALLOWED_BUT_NOT_2XX: dict[str, int] = {
     "election_receipts": 404,  # receipts are published after certification; the World's election is open
     "election_record": 404,  # so is the encrypted election's record (issue 10)
+    "motion_record": 404,  # and an anonymous motion's, once decided; the World's motion is open
     # The World's congress has no last term under review, so no year of one exists.
     "term_review_year": 404,
     "term_review_year_save": 404,

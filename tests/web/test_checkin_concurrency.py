@@ -3,12 +3,10 @@ card at the same moment, and a client retry racing its original request, count o
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connections
 
 from daihoi.congress.access import SYSTEM
 from daihoi.congress.actions import checkin
@@ -16,32 +14,10 @@ from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import CheckIn, Congress, Delegate
 from tests.factories import make_congress
+from tests.support.concurrency import at_once
 
 CARDS = 6
 DESKS = 4
-
-
-def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released together; each thread has (and closes) its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = calls[i]()
-        except Exception as error:  # the outcome is what the test inspects
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    return results
 
 
 def scan(congress: Congress, code: str, key: str) -> Callable[[], Any]:

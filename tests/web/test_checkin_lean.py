@@ -21,6 +21,7 @@ from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import CheckIn, Congress, Delegate, Guest
 from tests.factories import login_as, make_congress, make_staff
+from tests.support.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -344,8 +345,6 @@ def test_groups_racing_on_separate_connections_as_separate_processes_would_count
     """Each thread commits its own group (no shared leader: as the server's processes do). A retry that
     waited for the card's lock while its original committed gets the original's answer, and a second
     card's scans at the same moment count once."""
-    from tests.web.test_checkin_concurrency import at_once
-
     congress = make_congress(delegates=4)
     actor = desk_clerk(congress)
 

@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from daihoi.congress import live
-from daihoi.congress.access import SYSTEM, Actor, Role
+from daihoi.congress.access import SYSTEM
 from daihoi.congress.models import Congress, Delegate
 from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Election, Motion
 from tests.factories import delegate_client, make_congress, make_election
-from tests.voting.evote_helpers import phone_cast, run_key_ceremony
+from tests.voting.evote_helpers import phone_cast, run_key_ceremony, run_motion_key, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +79,7 @@ def test_a_delegate_not_checked_in_gets_no_ballot_link_but_the_reason(congress):
 
 
 def test_an_open_electronic_motion_links_to_the_vote_then_shows_recorded(congress):
+    run_motion_key(congress)
     m = mo.open_motion(
         mo.create_motion(congress, actor=SYSTEM, title="Quy chế làm việc", method=Motion.Method.ELECTRONIC),
         actor=SYSTEM,
@@ -88,9 +89,7 @@ def test_an_open_electronic_motion_links_to_the_vote_then_shows_recorded(congres
     assert f'data-open="motion-{m.pk}" data-state="to-vote"' in html
     assert f'href="{reverse("delegate_motions", args=[congress.slug])}"' in html
     d = congress.delegates.get(number=2)
-    mo.cast_motion_vote(
-        m, actor=Actor(roles=frozenset({Role.DELEGATE}), delegate=d), choice="yes", nonce="m" * 24
-    )
+    vote(m, d, "yes", nonce="m" * 24)
     html = client.get(home(congress)).content.decode()
     assert f'data-open="motion-{m.pk}" data-state="recorded"' in html
     assert "Đã ghi nhận biểu quyết của đồng chí." in html

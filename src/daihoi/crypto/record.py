@@ -61,6 +61,13 @@ class Poll:
     is_tie_round: bool = False
     tie_round_needs_majority: bool | None = None
     elects_alternates: bool = False
+    # The id the committee's key is bound to (its dealer and share proofs), when one key serves many
+    # polls: a congress's motion key (`daihoi/<slug>/motions`). None: the poll's own id.
+    key_id: str | None = None
+
+    @property
+    def committee_id(self) -> str:
+        return self.key_id or self.id
 
     def election(self) -> Election:
         """The rules core's election, tie-round flags included: the count applies them (`needs_majority`)."""
@@ -90,7 +97,9 @@ class Poll:
         return [*labels, "invalid"] if self.spec().allow_invalid else labels
 
     def to_json(self) -> dict[str, Any]:
+        extra = {} if self.key_id is None else {"key_id": self.key_id}
         data: dict[str, Any] = {
+            **extra,
             "id": self.id,
             "kind": self.kind,
             "title": self.title,
@@ -141,6 +150,7 @@ class Poll:
             is_tie_round=is_tie_round,
             tie_round_needs_majority=needs_majority,
             elects_alternates=elects_alternates,
+            key_id=None if data.get("key_id") is None else str(data["key_id"]),
         )
 
 
@@ -329,7 +339,10 @@ def _verify(record: Mapping[str, Any]) -> str:
         if len(points) != threshold:
             raise VerifyError(f"committee member {index}: {len(points)} commitments, {threshold} expected")
         if not check_dealer(
-            eid, index, points, Proof.from_json(m["dealer_proof"], f"member {index} dealer_proof")
+            poll.committee_id,
+            index,
+            points,
+            Proof.from_json(m["dealer_proof"], f"member {index} dealer_proof"),
         ):
             raise VerifyError(f"committee member {index}: the proof of its key commitment fails")
         commitments[index] = points
@@ -340,7 +353,10 @@ def _verify(record: Mapping[str, Any]) -> str:
         if m["public_share"] != shares[index].hex():
             raise VerifyError(f"committee member {index}: public share does not follow from the commitments")
         if not verify_share(
-            eid, index, shares[index], Proof.from_json(m["share_proof"], f"member {index} share_proof")
+            poll.committee_id,
+            index,
+            shares[index],
+            Proof.from_json(m["share_proof"], f"member {index} share_proof"),
         ):
             raise VerifyError(f"committee member {index}: the proof of its key share fails")
     pk = public_key(commitments)

@@ -55,7 +55,7 @@ def resolution_state(resolution: Resolution) -> str:
     motion = resolution.motion
     if motion is None or motion.status == Motion.Status.DRAFT:
         return State.DRAFT
-    if motion.status == Motion.Status.OPEN:
+    if motion.status in (Motion.Status.OPEN, Motion.Status.COUNTING):  # counting: not decided yet
         return State.VOTING
     return State.ADOPTED if motion.is_passed else State.REJECTED
 

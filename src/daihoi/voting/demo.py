@@ -21,7 +21,7 @@ from daihoi.congress.access import SYSTEM
 from daihoi.congress.demo import DemoPart, register_part
 from daihoi.congress.models import Congress, Delegate
 from daihoi.voting.actions.elections import candidate_facts, create_election
-from daihoi.voting.models import Candidate, Election
+from daihoi.voting.models import Candidate, Election, KeyCeremony
 
 COMMITTEE_SEATS = 15
 DELEGATION_SEATS = 28
@@ -101,7 +101,9 @@ def clear_demo_elections(congress: Congress) -> None:
     """Delete the congress's elections with all they hold (motions, candidates, counting committee,
     participations, ballots, paper batches), so that the congress itself can be deleted: a candidate or a
     counting member protects its delegate, and a next round its previous round, so the latest rounds go
-    first. Run inside the caller's transaction."""
+    first. The congress's motion key goes too: its holders protect their delegates. Run inside the
+    caller's transaction."""
+    KeyCeremony.objects.filter(motions_of=congress).delete()
     elections = Election.objects.filter(congress=congress)
     for n in sorted(set(elections.values_list("round", flat=True)), reverse=True):
         elections.filter(round=n).delete()

@@ -33,6 +33,10 @@ def motion_state(m: Motion, congress: Congress) -> dict[str, Any]:
         electronic = m.method != Motion.Method.SHOW_OF_HANDS
         out["voted"] = vote_count(m) if electronic else None
         out["eligible"] = present_voters(congress)  # also in the attendance event (below)
+    elif m.status == Motion.Status.COUNTING:
+        # Closed, waiting for the key holders to decrypt: how many answered, never what.
+        out["voted"] = vote_count(m)
+        out["eligible"] = m.present
     elif m.status == Motion.Status.CLOSED:
         base = m.base or 0
         out.update(
@@ -60,7 +64,11 @@ def motion_section(congress: Congress) -> dict[str, Any] | None:
     m = congress.motions.filter(status=Motion.Status.OPEN).order_by("-opened_at", "-pk").first()
     if m is not None:
         return motion_state(m, congress)
-    m = congress.motions.filter(status=Motion.Status.CLOSED).order_by("-closed_at", "-pk").first()
+    m = (
+        congress.motions.filter(status__in=[Motion.Status.CLOSED, Motion.Status.COUNTING])
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
     if m is None or m.closed_at is None:
         return None
     # An election opened or certified since then takes the screen.

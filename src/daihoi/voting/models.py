@@ -189,6 +189,8 @@ class Motion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Chưa biểu quyết")
         OPEN = "open", _("Đang biểu quyết")
+        # An anonymous electronic motion after its close, until t key holders decrypt its totals.
+        COUNTING = "counting", _("Đã đóng, đang giải mã kết quả")
         CLOSED = "closed", _("Đã biểu quyết")
 
     congress = models.ForeignKey(Congress, related_name="motions", on_delete=models.CASCADE)
@@ -219,6 +221,13 @@ class Motion(models.Model):
     base_explanation = models.TextField(blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # An anonymous electronic motion's count (issue 10): the homomorphic totals (label, a, b) of the
+    # accepted ballots, how many were accepted / set aside (bad proof), and each key holder's partial
+    # decryption with its proofs ({index: partial}). Only the totals are ever decrypted.
+    encrypted_totals = models.JSONField(null=True, blank=True)
+    ballots_accepted = models.PositiveIntegerField(null=True, blank=True)
+    ballots_rejected = models.PositiveIntegerField(null=True, blank=True)
+    partials = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["congress", "id"]
@@ -228,12 +237,13 @@ class Motion(models.Model):
 
 
 class MotionParticipation(models.Model):
-    """Who has voted on an electronic motion. Holds no choice (see `MotionBallot`)."""
+    """Who has voted on an anonymous electronic motion. Holds no choice (see `MotionEncryptedBallot`)."""
 
     id = RandomKeyField()
     motion = models.ForeignKey(Motion, related_name="participations", on_delete=models.CASCADE)
     delegate = models.ForeignKey(Delegate, related_name="motion_participations", on_delete=models.CASCADE)
-    nonce = models.CharField(max_length=64, unique=True)
+    # A SHA-256 digest of the client nonce bound to the motion (`motions.nonce_digest`), never the nonce.
+    nonce_digest = models.CharField(max_length=64, unique=True)
 
     class Meta:
         constraints = [
@@ -242,17 +252,6 @@ class MotionParticipation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delegate_id} @ {self.motion_id}"
-
-
-class MotionBallot(models.Model):
-    """What was answered on an electronic motion. Holds no voter (see `MotionParticipation`)."""
-
-    id = RandomKeyField()
-    motion = models.ForeignKey(Motion, related_name="ballots", on_delete=models.CASCADE)
-    choice = models.CharField(max_length=10, choices=Choice.choices)
-
-    def __str__(self) -> str:
-        return f"{self.motion_id}: {self.choice}"
 
 
 class NamedVote(models.Model):
@@ -318,8 +317,35 @@ class ElectronicBallot(models.Model):
         return f"e-ballot {self.id}"
 
 
+class MotionEncryptedBallot(models.Model):
+    """One answer to an anonymous electronic motion: ciphertexts and proofs only (issue 10).
+
+    The phone encrypts yes / no / abstain (exactly one, proven) under the congress's motion key
+    (`KeyCeremony.motions_of`), bound to the motion and to a `credential` it draws for this ballot. The
+    row holds no voter and no answer; `verdict` is set by the proof check at the close."""
+
+    id = RandomKeyField()
+    motion = models.ForeignKey(Motion, related_name="encrypted_ballots", on_delete=models.CASCADE)
+    credential = models.CharField(max_length=64)
+    ciphertext = models.JSONField()
+    tracker = models.CharField(max_length=64, blank=True)
+    verdict = models.CharField(
+        max_length=12, choices=ElectronicBallot.Verdict.choices, default=ElectronicBallot.Verdict.PENDING
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["motion", "credential"], name="motion_ballot_credential")
+        ]
+
+    def __str__(self) -> str:
+        return f"motion e-ballot {self.id}"
+
+
 class KeyCeremony(models.Model):
-    """The counting committee's distributed key generation for one election (Pedersen DKG, t of n).
+    """A distributed key generation (Pedersen DKG, t of n) for one election's counting committee, or
+    for a congress's anonymous electronic motions (`motions_of`: the holders the presidium named).
+    Exactly one of the two is set.
 
     The server relays and checks: members' transport keys, dealings (commitments, a proof, shares
     sealed to each member) and each member's public share with its proof. It never sees a share."""
@@ -330,7 +356,12 @@ class KeyCeremony(models.Model):
         OPENING = "opening", _("Các thành viên nhận phần khóa")
         DONE = "done", _("Đã có khóa công khai")
 
-    election = models.OneToOneField(Election, related_name="key_ceremony", on_delete=models.CASCADE)
+    election = models.OneToOneField(
+        Election, null=True, blank=True, related_name="key_ceremony", on_delete=models.CASCADE
+    )
+    motions_of = models.OneToOneField(
+        Congress, null=True, blank=True, related_name="motion_key", on_delete=models.CASCADE
+    )
     threshold = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.TRANSPORT)
     attempt = models.PositiveSmallIntegerField(default=1)
@@ -342,12 +373,25 @@ class KeyCeremony(models.Model):
     # The decrypted counts, in the order of the totals' labels, once t members have decrypted.
     counts = models.JSONField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(election__isnull=False, motions_of__isnull=True)
+                    | models.Q(election__isnull=True, motions_of__isnull=False)
+                ),
+                name="key_ceremony_one_owner",
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"key ceremony {self.election_id} ({self.status})"
+        owner = f"election {self.election_id}" if self.election_id else f"motions of {self.motions_of_id}"
+        return f"key ceremony {owner} ({self.status})"
 
 
 class KeyHolder(models.Model):
-    """A counting-committee member's public part of the ceremony and of the decryption."""
+    """A key holder's public part of the ceremony and of the decryption: a counting-committee member
+    (an election's key), or a delegate the presidium named (the congress's motion key)."""
 
     ceremony = models.ForeignKey(KeyCeremony, related_name="holders", on_delete=models.CASCADE)
     index = models.PositiveSmallIntegerField()

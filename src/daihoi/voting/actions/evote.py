@@ -23,7 +23,7 @@ from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
 from daihoi.congress.errors import ActionError
-from daihoi.congress.models import Delegate
+from daihoi.congress.models import Congress, Delegate
 from daihoi.crypto.ballot import EncryptedBallot
 from daihoi.crypto.elgamal import Ciphertext, DlogTable
 from daihoi.crypto.group import CryptoError, Point
@@ -55,10 +55,47 @@ from daihoi.voting.models import CountingMember, Election, ElectronicBallot, Key
 
 Status = KeyCeremony.Status
 
+KeyOwner = Election | Congress
+"""Whose key a ceremony makes: an election's (its counting committee), or a congress's, for its
+anonymous electronic motions (the holders its presidium named, `motion_ballots`)."""
+
 
 def crypto_id(election: Election) -> str:
     """The election id every proof, tracker and share backup is bound to."""
     return f"daihoi/{election.congress.slug}/election/{election.pk}"
+
+
+def motions_key_id(congress: Congress) -> str:
+    """The id the congress's motion key (its dealings, shares and backups) is bound to."""
+    return f"daihoi/{congress.slug}/motions"
+
+
+def owner_id(owner: KeyOwner) -> str:
+    return crypto_id(owner) if isinstance(owner, Election) else motions_key_id(owner)
+
+
+def ceremony_owner(c: KeyCeremony) -> KeyOwner:
+    owner = c.election if c.election_id is not None else c.motions_of
+    assert owner is not None  # the check constraint: exactly one owner
+    return owner
+
+
+def ceremony_id(c: KeyCeremony) -> str:
+    return owner_id(ceremony_owner(c))
+
+
+def _congress(c: KeyCeremony) -> Congress:
+    owner = ceremony_owner(c)
+    return owner.congress if isinstance(owner, Election) else owner
+
+
+def _prefix(c: KeyCeremony) -> str:
+    """Audit actions: `election.key_*` or `motions.key_*`."""
+    return "election" if c.election_id is not None else "motions"
+
+
+def _owner_filter(owner: KeyOwner) -> dict[str, int]:
+    return {"election_id": owner.pk} if isinstance(owner, Election) else {"motions_of_id": owner.pk}
 
 
 def election_poll(election: Election) -> Poll:
@@ -86,19 +123,23 @@ def default_threshold(members: int) -> int:
     return members // 2 + 1
 
 
-def _ceremony(election: Election, *, lock: bool = False) -> KeyCeremony:
+def _ceremony(owner: KeyOwner, *, lock: bool = False) -> KeyCeremony:
     query = KeyCeremony.objects.select_for_update() if lock else KeyCeremony.objects
     try:
-        return query.get(election_id=election.pk)
+        return query.get(**_owner_filter(owner))
     except KeyCeremony.DoesNotExist:
+        if isinstance(owner, Congress):
+            raise ActionError(
+                "no_motion_key", _("Đại hội chưa tạo khóa cho biểu quyết kín bằng điện thoại.")
+            ) from None
         raise ActionError(
             "no_key_ceremony",
-            _("Ban Kiểm phiếu chưa tạo khóa cho cuộc bầu cử “%(title)s”.") % {"title": election.title},
+            _("Ban Kiểm phiếu chưa tạo khóa cho cuộc bầu cử “%(title)s”.") % {"title": owner.title},
         ) from None
 
 
-def ceremony_or_none(election: Election) -> KeyCeremony | None:
-    return KeyCeremony.objects.filter(election_id=election.pk).first()
+def ceremony_or_none(owner: KeyOwner) -> KeyCeremony | None:
+    return KeyCeremony.objects.filter(**_owner_filter(owner)).first()
 
 
 def election_key(election: Election) -> Point | None:
@@ -173,6 +214,8 @@ def start_ceremony(election: Election, *, actor: Actor, threshold: int | None = 
 
 def _holder(c: KeyCeremony, delegate: Delegate) -> KeyHolder:
     holder = KeyHolder.objects.filter(ceremony=c, delegate=delegate).first()
+    if holder is None and c.election_id is None:
+        raise ActionError("not_key_holder", _("Bạn không phải người giữ khóa biểu quyết kín của đại hội."))
     if holder is None:
         raise ActionError(
             "not_key_holder", _("Bạn không phải thành viên Ban Kiểm phiếu giữ khóa cuộc bầu cử này.")
@@ -197,14 +240,14 @@ def _bad(code: str, message: str) -> ActionError:
 def _record_member(c: KeyCeremony, holder: KeyHolder, action: str) -> None:
     audit.record(
         actor=f"delegate:{holder.delegate.number}",
-        action=action,
-        congress_id=c.election.congress_id,
-        obj=c.election,
+        action=action.replace("election.", f"{_prefix(c)}.", 1),
+        congress_id=_congress(c).pk,
+        obj=ceremony_owner(c),
         after={"member": holder.index, "attempt": c.attempt},
     )
 
 
-def publish_transport_key(election: Election, delegate: Delegate, public_hex: str) -> KeyCeremony:
+def publish_transport_key(election: KeyOwner, delegate: Delegate, public_hex: str) -> KeyCeremony:
     """Step 1: a member's transport public key (its secret half stays on the device)."""
     with transaction.atomic():
         c = _ceremony(election, lock=True)
@@ -222,11 +265,11 @@ def publish_transport_key(election: Election, delegate: Delegate, public_hex: st
             c.status = Status.DEALING
             c.save(update_fields=["status"])
         _record_member(c, holder, "election.key_transport")
-        live.publish(c.election.congress)
+        live.publish(_congress(c))
     return c
 
 
-def submit_dealing(election: Election, delegate: Delegate, data: Any) -> KeyCeremony:
+def submit_dealing(election: KeyOwner, delegate: Delegate, data: Any) -> KeyCeremony:
     """Step 2: a member's dealing. Checked: its index, t commitments with a valid proof, one sealed share
     for each member."""
     with transaction.atomic():
@@ -241,7 +284,7 @@ def submit_dealing(election: Election, delegate: Delegate, data: Any) -> KeyCere
         if dealing.dealer != holder.index:
             raise _bad("bad_dealing", _("Phần chia khóa ghi sai số thứ tự thành viên."))
         if len(dealing.commitments) != c.threshold or not check_dealer(
-            crypto_id(c.election), holder.index, dealing.commitments, dealing.proof
+            ceremony_id(c), holder.index, dealing.commitments, dealing.proof
         ):
             raise _bad("bad_dealing", _("Cam kết của phần chia khóa không có chứng minh hợp lệ."))
         if sorted(s.recipient for s in dealing.sealed) != indexes:
@@ -252,7 +295,7 @@ def submit_dealing(election: Election, delegate: Delegate, data: Any) -> KeyCere
             c.status = Status.OPENING
             c.save(update_fields=["status"])
         _record_member(c, holder, "election.key_dealing")
-        live.publish(c.election.congress)
+        live.publish(_congress(c))
     return c
 
 
@@ -261,7 +304,7 @@ def _commitments(c: KeyCeremony) -> dict[int, tuple[Point, ...]]:
 
 
 def submit_share(
-    election: Election, delegate: Delegate, public_hex: str, proof: Any, complaints: Sequence[int] = ()
+    election: KeyOwner, delegate: Delegate, public_hex: str, proof: Any, complaints: Sequence[int] = ()
 ) -> KeyCeremony:
     """Step 3: a member opened its shares. A complaint (a share that does not match its dealer's
     commitments) restarts the ceremony from step 1: no one can tell who lies. Else the member's public
@@ -273,16 +316,16 @@ def submit_share(
         if complaints:
             audit.record(
                 actor=f"delegate:{holder.delegate.number}",
-                action="election.key_complaint",
-                congress_id=c.election.congress_id,
-                obj=c.election,
+                action=f"{_prefix(c)}.key_complaint",
+                congress_id=_congress(c).pk,
+                obj=ceremony_owner(c),
                 after={"member": holder.index, "against": sorted(int(j) for j in complaints)},
             )
             c.holders.update(transport_key="", dealing=None, public_share="", share_proof=None)
             c.status = Status.TRANSPORT
             c.attempt += 1
             c.save(update_fields=["status", "attempt"])
-            live.publish(c.election.congress)
+            live.publish(_congress(c))
             return c
         commitments = _commitments(c)
         expected = public_share(commitments, holder.index)
@@ -292,9 +335,7 @@ def submit_share(
             raise _bad(
                 "bad_share", _("Chứng minh phần khóa không đọc được: %(why)s") % {"why": error}
             ) from error
-        if public_hex != expected.hex() or not verify_share(
-            crypto_id(c.election), holder.index, expected, parsed
-        ):
+        if public_hex != expected.hex() or not verify_share(ceremony_id(c), holder.index, expected, parsed):
             raise _bad("bad_share", _("Phần khóa công khai không khớp với các cam kết, hoặc chứng minh sai."))
         holder.public_share = public_hex
         holder.share_proof = parsed.to_json()
@@ -305,9 +346,9 @@ def submit_share(
             c.save(update_fields=["public_key", "status"])
             audit.record(
                 actor="system",
-                action="election.key_ready",
-                congress_id=c.election.congress_id,
-                obj=c.election,
+                action=f"{_prefix(c)}.key_ready",
+                congress_id=_congress(c).pk,
+                obj=ceremony_owner(c),
                 after={
                     "fingerprint": key_fingerprint(Point.from_hex(c.public_key)),
                     "threshold": c.threshold,
@@ -315,11 +356,11 @@ def submit_share(
             )
         else:
             _record_member(c, holder, "election.key_share")
-        live.publish(c.election.congress)
+        live.publish(_congress(c))
     return c
 
 
-def ceremony_state(election: Election, delegate: Delegate | None = None) -> dict[str, Any]:
+def ceremony_state(election: KeyOwner, delegate: Delegate | None = None) -> dict[str, Any]:
     """What a member's device needs for its next step (public parts only)."""
     c = ceremony_or_none(election)
     if c is None:
@@ -327,7 +368,7 @@ def ceremony_state(election: Election, delegate: Delegate | None = None) -> dict
     holders = list(c.holders.select_related("delegate"))
     me = next((h for h in holders if delegate is not None and h.delegate_id == delegate.pk), None)
     state: dict[str, Any] = {
-        "electionId": crypto_id(election),
+        "electionId": owner_id(election),
         "status": c.status,
         "attempt": c.attempt,
         "threshold": c.threshold,
@@ -460,7 +501,7 @@ def submit_partial(election: Election, delegate: Delegate, data: Any) -> KeyCere
                 obj=c.election,
                 after={"members": [p.member for p in partials[: c.threshold]]},
             )
-        live.publish(c.election.congress)
+        live.publish(_congress(c))
     return c
 
 

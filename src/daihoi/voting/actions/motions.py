@@ -3,8 +3,10 @@
 A motion passes against the base N of P2, never against those present (P4). N and the present count
 are fixed when the vote closes and stored on the motion with how N was computed.
 
-Electronic motions are anonymous like electronic ballots: `MotionParticipation` (who, nonce) and
-`MotionBallot` (what) are written in one transaction and share nothing but the motion. Named motions
+Anonymous electronic motions are encrypted like electronic ballots (issue 10, `motion_ballots`): the
+phone encrypts its answer under the congress's motion key, the server keeps `MotionParticipation` (who)
+and `MotionEncryptedBallot` (ciphertext only); at the close the motion waits in `counting` until t key
+holders decrypt the totals, and only then is the verdict decided, here, once (`_decide`). Named motions
 (roll call) are public: `NamedVote` keeps who answered what.
 """
 
@@ -33,16 +35,9 @@ from daihoi.rules.motions import decide_motion, motion_base
 from daihoi.rules.nomination import FloorNomineeOutcome, decide_floor_nominee
 from daihoi.rules.rulesets import get_ruleset
 from daihoi.rules.voters import BaseN
+from daihoi.voting.actions import motion_ballots
 from daihoi.voting.actions.voters import check_may_vote, voters_not_in
-from daihoi.voting.models import (
-    Candidate,
-    Choice,
-    Election,
-    Motion,
-    MotionBallot,
-    MotionParticipation,
-    NamedVote,
-)
+from daihoi.voting.models import Candidate, Choice, Election, Motion, MotionParticipation, NamedVote
 
 MAX_NONCE = 64
 CHOICES = frozenset(Choice.values)
@@ -260,6 +255,8 @@ def open_motion(motion: Motion, *, actor: Actor, quorum_override: bool = False) 
         hooks = _hooks(m)
         if hooks is not None:
             hooks.check_may_open(m)
+        if motion_ballots.is_secret(m):
+            motion_ballots.require_motion_key(m.congress)
         before = motion_facts(m)
         m.status = Motion.Status.OPEN
         m.opened_at = timezone.now()
@@ -282,8 +279,9 @@ def open_motion(motion: Motion, *, actor: Actor, quorum_override: bool = False) 
 
 
 def cast_motion_vote(motion: Motion, *, actor: Actor, choice: str, nonce: str) -> bool:
-    """A delegate's answer to an open electronic or named motion. Returns False when `nonce` was already
-    counted (a double tap or a network retry): the answer counts once."""
+    """A delegate's public answer to an open named motion. Returns False when `nonce` was already
+    counted (a double tap or a network retry): the answer counts once. An anonymous electronic motion
+    takes only an encrypted answer (`motion_ballots.cast_encrypted`)."""
     if choice not in CHOICES:
         raise ActionError("bad_choice", _("Lựa chọn không hợp lệ: “%(choice)s”.") % {"choice": choice})
     nonce = (nonce or "").strip()
@@ -292,8 +290,12 @@ def cast_motion_vote(motion: Motion, *, actor: Actor, choice: str, nonce: str) -
             "bad_nonce", _("Thiếu mã lần gửi (nonce) hoặc mã dài quá %(n)s ký tự.") % {"n": MAX_NONCE}
         )
     delegate = actor.delegate
-    named = motion.method == Motion.Method.NAMED
-    seen_model = NamedVote if named else MotionParticipation
+    if motion_ballots.is_secret(motion):
+        raise ActionError(
+            "encrypted_answer_required",
+            _("Biểu quyết kín: câu trả lời phải được mã hóa trên điện thoại; xin tải lại trang."),
+        )
+    seen_model = NamedVote
     try:
         with transaction.atomic():
             m = _locked(motion)
@@ -315,14 +317,13 @@ def cast_motion_vote(motion: Motion, *, actor: Actor, choice: str, nonce: str) -
             d = check_may_vote(m.congress_id, delegate, refresh=True)
             if seen_model.objects.filter(motion=m, delegate=d).exists():
                 raise ActionError("already_voted", _("Đồng chí đã biểu quyết nội dung này."))
-            if named:
-                NamedVote.objects.create(motion=m, delegate=d, choice=choice, nonce=nonce)
-                after: dict[str, Any] = {"delegate": d.number, "choice": choice}
-            else:
-                # Who and what in the same transaction, with nothing in common but the motion.
-                MotionParticipation.objects.create(motion=m, delegate=d, nonce=nonce)
-                MotionBallot.objects.create(motion=m, choice=choice)
-                after = {"delegate": d.number}
+            if m.method != Motion.Method.NAMED:
+                raise ActionError(
+                    "encrypted_answer_required",
+                    _("Biểu quyết kín: câu trả lời phải được mã hóa trên điện thoại; xin tải lại trang."),
+                )
+            NamedVote.objects.create(motion=m, delegate=d, choice=choice, nonce=nonce)
+            after: dict[str, Any] = {"delegate": d.number, "choice": choice}
             audit.record(
                 actor=actor.label, action="motion.voted", congress_id=m.congress_id, obj=m, after=after
             )
@@ -344,10 +345,7 @@ def cast_motion_vote(motion: Motion, *, actor: Actor, choice: str, nonce: str) -
 
 
 def _counted(m: Motion) -> tuple[int, int, int]:
-    if m.method == Motion.Method.NAMED:
-        rows = m.named_votes.values("choice").annotate(n=Count("pk"))
-    else:
-        rows = m.ballots.values("choice").annotate(n=Count("pk"))
+    rows = m.named_votes.values("choice").annotate(n=Count("pk"))
     by = {r["choice"]: r["n"] for r in rows}
     return by.get(Choice.YES, 0), by.get(Choice.NO, 0), by.get(Choice.ABSTAIN, 0)
 
@@ -409,9 +407,11 @@ def floor_nominee_text(outcome: FloorNomineeOutcome, threshold: Fraction = Fract
 def close_motion(
     motion: Motion, *, actor: Actor, yes: Any = None, no: Any = None, abstain: Any = None
 ) -> Motion:
-    """End the vote. Show of hands takes the counts the presidium entered; electronic and named count the
-    stored answers. The rules core decides against N (P4), or against those present for a floor nominee (P7).
-    The election step the motion decides (seats, list, withdrawal...) is applied in the same transaction."""
+    """End the vote. Show of hands takes the counts the presidium entered; named votes count the stored
+    answers; an anonymous electronic motion checks its ballots' proofs, adds them up encrypted and waits
+    in `counting` for t key holders to decrypt the totals (`decrypt_motion`), fixing N and those present
+    now. The rules core decides against N (P4), or against those present for a floor nominee (P7), and
+    the election step the motion decides (seats, list, withdrawal...) is applied in the same transaction."""
     with transaction.atomic():
         m = _locked(motion)
         congress = m.congress
@@ -421,52 +421,107 @@ def close_motion(
             )
         present = present_voters(congress)
         base = congress_base(congress)
+        before = motion_facts(m)
+        if motion_ballots.is_secret(m):
+            motion_ballots.seal_totals(m)
+            m.base, m.present, m.base_explanation = base.value, present, base.explain()
+            m.status = Motion.Status.COUNTING
+            m.closed_at = timezone.now()
+            m.save()
+            audit.record(
+                actor=actor.label,
+                action="motion.closed_for_count",
+                congress_id=congress.pk,
+                obj=m,
+                before=before,
+                after={
+                    **motion_facts(m),
+                    "accepted": m.ballots_accepted,
+                    "bad_proof": m.ballots_rejected,
+                },
+            )
+            live.publish(congress)
+            return m
         if m.method == Motion.Method.SHOW_OF_HANDS:
             y, n, a = _hand_counts(yes, no, abstain, present)
         else:
             y, n, a = _counted(m)
-        before = motion_facts(m)
-        try:
-            # One base, from the core: N of P2 (party) or the votes cast (approval); stored with its line.
-            measured = motion_base(
-                yes=y,
-                no=n,
-                abstain=a,
-                given=base.value,
-                given_explanation=base.explain(),
-                ruleset=congress.rules,
-            )
-            outcome = decide_motion(
-                yes=y, no=n, abstain=a, base=measured.value, ruleset=congress.rules, special=m.is_special
-            )
-            threshold = get_ruleset(congress.rules).floor_nominee_threshold
-            if m.kind == Motion.Kind.FLOOR_NOMINEE and threshold is not None:
-                nominee = decide_floor_nominee(agree=y, present=present, threshold=threshold)
-                passed, text = nominee.admitted, floor_nominee_text(nominee, threshold)
-            else:
-                passed, text = outcome.passed, outcome.explain()
-        except RuleError as e:
-            raise rule_error(e) from e
-        m.yes, m.no, m.abstain = y, n, a
-        m.base, m.present, m.base_explanation = measured.value, present, measured.explanation
-        m.is_passed, m.outcome = passed, text
-        m.status = Motion.Status.CLOSED
-        m.closed_at = timezone.now()
-        m.save()
-        audit.record(
-            actor=actor.label,
-            action="motion.closed",
-            congress_id=congress.pk,
-            obj=m,
-            before=before,
-            after={**motion_facts(m), "outcome": m.outcome, "base_explanation": m.base_explanation},
-        )
-        hooks = _hooks(m)
-        if hooks is not None:
-            hooks.apply(m, actor)
-        anchor.record("motion.close", f"motion:{m.pk}", congress_id=congress.pk)
-        live.publish(congress)
+        _decide(m, actor, (y, n, a), present, base.value, base.explain(), before)
     return m
+
+
+def decrypt_motion(motion: Motion, *, actor: Actor, partial: Any) -> Motion:
+    """A key holder's partial decryption of a counting motion's totals, from their own device. With t
+    valid ones the totals are read and the verdict decided, once, from them (`_decide`)."""
+    delegate = actor.delegate
+    if delegate is None:
+        raise ActionError("not_key_holder", _("Bạn không phải người giữ khóa biểu quyết kín của đại hội."))
+    with transaction.atomic():
+        m = _locked(motion)
+        before = motion_facts(m)
+        counts = motion_ballots.add_partial(m, delegate, partial)
+        if counts is None:
+            m.save(update_fields=["partials"])
+            live.publish(m.congress)
+            return m
+        assert m.base is not None and m.present is not None
+        _decide(m, actor, counts, m.present, m.base, m.base_explanation, before)
+    return m
+
+
+def _decide(
+    m: Motion,
+    actor: Actor,
+    counts: tuple[int, int, int],
+    present: int,
+    given_base: int,
+    given_explanation: str,
+    before: dict[str, Any],
+) -> None:
+    """The one place a motion's verdict is decided and stored (in the caller's transaction, the motion
+    locked): the rules core on (yes, no, abstain), whichever way they were counted."""
+    congress = m.congress
+    y, n, a = counts
+    try:
+        # One base, from the core: N of P2 (party) or the votes cast (approval); stored with its line.
+        measured = motion_base(
+            yes=y,
+            no=n,
+            abstain=a,
+            given=given_base,
+            given_explanation=given_explanation,
+            ruleset=congress.rules,
+        )
+        outcome = decide_motion(
+            yes=y, no=n, abstain=a, base=measured.value, ruleset=congress.rules, special=m.is_special
+        )
+        threshold = get_ruleset(congress.rules).floor_nominee_threshold
+        if m.kind == Motion.Kind.FLOOR_NOMINEE and threshold is not None:
+            nominee = decide_floor_nominee(agree=y, present=present, threshold=threshold)
+            passed, text = nominee.admitted, floor_nominee_text(nominee, threshold)
+        else:
+            passed, text = outcome.passed, outcome.explain()
+    except RuleError as e:
+        raise rule_error(e) from e
+    m.yes, m.no, m.abstain = y, n, a
+    m.base, m.present, m.base_explanation = measured.value, present, measured.explanation
+    m.is_passed, m.outcome = passed, text
+    m.status = Motion.Status.CLOSED
+    m.closed_at = m.closed_at or timezone.now()
+    m.save()
+    audit.record(
+        actor=actor.label,
+        action="motion.closed",
+        congress_id=congress.pk,
+        obj=m,
+        before=before,
+        after={**motion_facts(m), "outcome": m.outcome, "base_explanation": m.base_explanation},
+    )
+    hooks = _hooks(m)
+    if hooks is not None:
+        hooks.apply(m, actor)
+    anchor.record("motion.close", f"motion:{m.pk}", congress_id=congress.pk)
+    live.publish(congress)
 
 
 # --- what the delegate and the minutes see ----------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -71,6 +72,9 @@ def member_page(request: CongressRequest, slug: str, election_id: int) -> HttpRe
         {
             "congress": request.congress,
             "election": election,
+            "key_title": election.title,
+            "state_url": reverse("member_key_state", args=[slug, election.pk]),
+            "step_url": reverse("member_key_step", args=[slug, election.pk]),
             "state": state,
             "is_member": state.get("member") is not None,
         },

@@ -23,7 +23,7 @@ from daihoi.voting.templatetags.daihoi_labels import ruleset_title_of
 M = Motion.Kind
 
 
-PENDING = (Motion.Status.DRAFT, Motion.Status.OPEN)
+PENDING = (Motion.Status.DRAFT, Motion.Status.OPEN, Motion.Status.COUNTING)
 
 
 # --- facts ------------------------------------------------------------------------------------

@@ -87,6 +87,8 @@ async function step(s) {
   if (me.decrypted) { status.textContent = msg("decrypted"); $("key-decrypt").hidden = true; return s; }
   status.textContent = msg("done");
   $("key-decrypt").hidden = !(s.totals && !me.decrypted);
+  const which = document.getElementById("decrypt-motion");
+  if (which) which.textContent = s.motion ? s.motion.title : "";
   return s;
 }
 
@@ -114,8 +116,9 @@ $("decrypt-button").addEventListener("click", async () => {
   const s = await r.json();
   const share = store.get(shareKey(s));
   try {
-    const partial = partialDecrypt({ electionId: s.electionId, member: s.member, share, totals: s.totals });
-    await post({ step: "partial", partial });
+    // A congress's motion key decrypts one motion at a time: its proofs are bound to that motion's id.
+    const partial = partialDecrypt({ electionId: s.decryptId || s.electionId, member: s.member, share, totals: s.totals });
+    await post(s.motion ? { step: "partial", partial, motion: s.motion.id } : { step: "partial", partial });
     status.textContent = msg("decrypted");
     $("key-decrypt").hidden = true;
   } catch (e) {
