@@ -227,6 +227,8 @@ class Screen(threading.Thread):
     def run(self) -> None:
         from websockets.sync.client import connect
 
+        from daihoi.congress.live import apply_events
+
         with connect(self.url, origin=self.origin, open_timeout=10) as ws:
             while not self.stop.is_set():
                 try:
@@ -237,6 +239,10 @@ class Screen(threading.Thread):
                     self.states += 1
                     self.last = message["state"]
                     self.ready.set()
+                elif message.get("type") == "events" and self.last is not None:
+                    # a check-in's small attendance event, applied as the pages' live.js applies it
+                    self.states += 1
+                    self.last = apply_events(self.last, message["events"])
 
 
 def run_desks(
