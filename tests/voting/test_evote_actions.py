@@ -13,6 +13,7 @@ from daihoi.audit.models import AuditEntry
 from daihoi.congress.access import Actor, Role
 from daihoi.congress.errors import ActionError
 from daihoi.crypto.elgamal import Ciphertext
+from daihoi.crypto.group import CryptoError
 from daihoi.crypto.record import verify_record
 from daihoi.crypto.threshold import partial_decrypt
 from daihoi.rules.minutes import REASON_LABELS
@@ -144,7 +145,7 @@ def test_the_published_record_verifies_and_one_changed_byte_is_caught():
     certified = counting.certify(election, HEAD)
     record = evote.election_record(election)
     verdict = verify_record(record)
-    assert "3 ballots" in verdict or "3" in verdict, verdict
+    assert verdict.startswith("OK: election ") and ": 3 electronic ballots" in verdict, verdict
     assert record["result"]["candidates"] == certified.to_dict()["candidates"]
     text = json.dumps(record)
     a = record["ballots"][0]["ballot"]["marks"][0]["a"]
@@ -155,6 +156,37 @@ def test_the_published_record_verifies_and_one_changed_byte_is_caught():
     chair = login_as(Client(), election.congress, Role.PRESIDIUM)
     download = chair.get(url)
     assert download.status_code == 200 and json.loads(download.content)["public_key"] == record["public_key"]
+
+
+def test_the_record_prints_the_stored_verdicts_and_never_checks_a_proof_again(monkeypatch):
+    """The record says what the proof check decided and stored; `daihoi verify` is where proofs are
+    checked again."""
+    election = open_election(delegates=12)
+    for n, kept in enumerate([["c01", "c02"], ["c01"], ["c05"]], start=1):
+        phone_cast(election, delegate(election, n), kept, nonce=nonce(n))
+    data, _credential = encrypt_on_phone(election, ["c04"])
+    ballots.cast_electronic_ballot(election, delegate(election, 4), data, credential="x" * 20, nonce=nonce(4))
+    decrypt_totals(closed(election), (1, 2))
+    counting.certify(election, HEAD)
+    stored = dict(ElectronicBallot.objects.filter(election=election).values_list("credential", "verdict"))
+    assert sorted(stored.values()) == ["accepted", "accepted", "accepted", "bad_proof"]
+
+    def no_second_check(*_args, **_kwargs):
+        raise AssertionError("the record re-checked a proof")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("daihoi.crypto.record.verify_ballot", no_second_check)
+        record = evote.election_record(election)
+    assert {b["credential"]: b["accepted"] for b in record["ballots"]} == {
+        cred: verdict == "accepted" for cred, verdict in stored.items()
+    }
+    assert verify_record(record).startswith("OK: ")
+    # A stored verdict changed afterwards (a good ballot marked bad) no longer adds up to what the
+    # committee decrypted: no record can be written from it.
+    good = next(cred for cred, verdict in stored.items() if verdict == "accepted")
+    ElectronicBallot.objects.filter(election=election, credential=good).update(verdict="bad_proof")
+    with pytest.raises(CryptoError, match="not a count"):
+        evote.election_record(election)
 
 
 def test_member_pages_relay_public_parts_and_refuse_others():

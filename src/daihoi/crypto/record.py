@@ -170,19 +170,26 @@ class CastBallot:
 
     credential: str
     ballot: EncryptedBallot | dict[str, Any]
+    # The verdict the proof check stored (True: accepted), when the record prints what was decided;
+    # None: decide now (`check_cast`). `daihoi verify` always checks every proof itself.
+    accepted: bool | None = None
+
+
+def _parsed(spec: BallotSpec, cast: CastBallot) -> EncryptedBallot | None:
+    if isinstance(cast.ballot, EncryptedBallot):
+        return cast.ballot
+    try:
+        return EncryptedBallot.from_json(cast.ballot, spec)
+    except CryptoError:
+        return None
 
 
 def check_cast(poll: Poll, pk: Point, cast: CastBallot) -> tuple[EncryptedBallot | None, bool]:
     """The ballot parsed (None if it does not parse) and whether every proof holds: what the background
     check after casting decides, and what the record says as `accepted`."""
     spec = poll.spec()
-    try:
-        parsed = (
-            cast.ballot
-            if isinstance(cast.ballot, EncryptedBallot)
-            else EncryptedBallot.from_json(cast.ballot, spec)
-        )
-    except CryptoError:
+    parsed = _parsed(spec, cast)
+    if parsed is None:
         return None, False
     return parsed, verify_ballot(spec, pk, poll.id, cast.credential, parsed)
 
@@ -237,7 +244,10 @@ def build_record(
     pk = public_key(commitments)
     entries, accepted = [], []
     for cast in ballots:
-        parsed, ok = check_cast(poll, pk, cast)
+        if cast.accepted is None:
+            parsed, ok = check_cast(poll, pk, cast)
+        else:  # the stored verdict: the record prints what was decided, it does not decide again
+            parsed, ok = _parsed(spec, cast), cast.accepted
         if ok and parsed is not None:
             accepted.append(parsed)
         entries.append(

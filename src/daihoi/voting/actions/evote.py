@@ -574,9 +574,16 @@ def election_record(election: Election) -> dict[str, Any]:
     ]
     partials = [PartialDecryption.from_json(h.partial, labels) for h in holders if h.partial is not None]
     ballots = [
-        CastBallot(cred, data)
-        for cred, data in ElectronicBallot.objects.filter(election=election)
+        CastBallot(cred, data, stored_verdict(verdict))
+        for cred, data, verdict in ElectronicBallot.objects.filter(election=election)
         .order_by("tracker", "credential")
-        .values_list("credential", "ciphertext")
+        .values_list("credential", "ciphertext", "verdict")
     ]
     return build_record(poll, c.threshold, members, ballots, partials[: c.threshold], paper_totals(election))
+
+
+def stored_verdict(verdict: str) -> bool | None:
+    """What the proof check decided (the record prints it, never re-decides it); None if still pending."""
+    if verdict == ElectronicBallot.Verdict.PENDING:
+        return None
+    return verdict == ElectronicBallot.Verdict.ACCEPTED

@@ -417,10 +417,10 @@ def motion_record(motion: Motion) -> dict[str, Any]:
         for _k, data in sorted((m.partials or {}).items(), key=lambda kv: int(kv[0]))
     ][: c.threshold]
     ballots = [
-        CastBallot(cred, data)
-        for cred, data in MotionEncryptedBallot.objects.filter(motion=m)
+        CastBallot(cred, data, evote.stored_verdict(verdict))
+        for cred, data, verdict in MotionEncryptedBallot.objects.filter(motion=m)
         .order_by("tracker", "credential")
-        .values_list("credential", "ciphertext")
+        .values_list("credential", "ciphertext", "verdict")
     ]
     return build_record(motion_poll(m), c.threshold, members, ballots, partials)
 
