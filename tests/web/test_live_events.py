@@ -23,7 +23,7 @@ from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Candidate, Election, Motion
 from tests.factories import comparable, login_as, make_congress
 from tests.support.live_js import js_screen_state
-from tests.voting.evote_helpers import phone_cast, run_key_ceremony
+from tests.voting.evote_helpers import phone_cast, run_key_ceremony, run_motion_key, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -85,9 +85,7 @@ def test_attendance_events_applied_to_the_old_state_equal_a_fresh_fetch(screen_f
         [event] = screen.verify(lambda n=n: scan(congress, n, f"event-nonce-{n:04d}"))
         assert event["attendance"]["present"] == n and "eligible" not in event  # no motion open
     # Quorum is met: a motion opens (a structural change: the whole state), then attendance moves on.
-    m = mo.create_motion(
-        congress, actor=SYSTEM, title="Thông qua chương trình", method=Motion.Method.ELECTRONIC
-    )
+    m = mo.create_motion(congress, actor=SYSTEM, title="Thông qua chương trình", method=Motion.Method.NAMED)
     with screen.capture(execute=True):
         mo.open_motion(m, actor=SYSTEM)
     assert screen.layer.sent[-1]["type"] == "congress.state"
@@ -132,12 +130,34 @@ def test_count_events_applied_to_the_old_state_equal_a_fresh_fetch(screen_for):
     assert screen.state["election"]["voted_electronic"] == 3
 
 
+@pytest.mark.parametrize("method", [Motion.Method.ELECTRONIC, Motion.Method.NAMED])
+def test_motion_answer_events_applied_to_the_old_state_equal_a_fresh_fetch(screen_for, method):
+    congress = make_congress(delegates=4)
+    congress.delegates.update(attendance=Delegate.Attendance.PRESENT)
+    if method == Motion.Method.ELECTRONIC:
+        run_motion_key(congress)
+    m = mo.create_motion(congress, actor=SYSTEM, title="Thông qua quy chế làm việc", method=method)
+    m = mo.open_motion(m, actor=SYSTEM)
+    screen = screen_for(congress)
+    assert screen.state["motion"]["id"] == m.pk and screen.state["motion"]["voted"] == 0
+    for n, d in enumerate(congress.delegates.order_by("number"), start=1):
+        answer = ["yes", "no", "abstain", "yes"][n - 1]
+        events = screen.verify(lambda d=d, n=n, a=answer: vote(m, d, a, nonce=f"motion-event-{n:06d}"))
+        assert events == [{"motion": m.pk, "voted": n}]  # small: how many answered, never who or what
+    assert screen.state["motion"]["voted"] == 4
+
+
 def test_events_for_what_a_screen_does_not_show_leave_its_state_as_it_was():
     state = {
         "election": {"id": 1, "voted_electronic": 2},
         "motion": {"id": 9, "status": "closed", "eligible": 7},
     }
-    events = [{"election": 2, "voted": 5}, {"attendance": {"present": 3}, "eligible": 4}]
+    events = [
+        {"election": 2, "voted": 5},
+        {"attendance": {"present": 3}, "eligible": 4},
+        {"motion": 9, "voted": 3},  # the motion shown is closed: its figures are final
+        {"motion": 8, "voted": 1},  # another motion
+    ]
     expected = {**state, "attendance": {"present": 3}}
     assert live.apply_events(state, events) == expected
     text = json.dumps({"type": "events", "src": "a", "n": 2, "events": events})

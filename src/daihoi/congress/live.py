@@ -73,7 +73,7 @@ ATTENDANCE = ("attendance", 0)
 Key = tuple[str, int]
 
 EventBuilder = Callable[[Congress, int], dict[str, Any]]
-_event_parts: dict[str, list[EventBuilder]] = {"attendance": [], "count": []}
+_event_parts: dict[str, list[EventBuilder]] = {"attendance": [], "count": [], "motion_count": []}
 
 
 def register_event(kind: str) -> Callable[[EventBuilder], EventBuilder]:
@@ -105,6 +105,10 @@ def apply_events(state: dict[str, Any], events: Iterable[dict[str, Any]]) -> dic
             election = state.get("election")
             if election and election.get("id") == event["election"]:
                 state["election"] = {**election, "voted_electronic": event["voted"]}
+        if "motion" in event and "voted" in event:
+            motion = state.get("motion")
+            if motion and motion.get("id") == event["motion"] and motion.get("status") == "open":
+                state["motion"] = {**motion, "voted": event["voted"]}
     return state
 
 
@@ -382,6 +386,12 @@ def count(congress: Congress | int, election_id: int) -> None:
     """Ballots were cast in an election: push its count event once the transaction commits (merged;
     the count is read when the push is built, so the last one of a burst is shown)."""
     _on_commit(_congress_id(congress), _count_key(election_id))
+
+
+def motion_count(congress: Congress | int, motion_id: int) -> None:
+    """Answers were given on an electronic motion: push its count event once the transaction commits
+    (merged; the count is read when the push is built)."""
+    _on_commit(_congress_id(congress), ("motion_count", motion_id))
 
 
 def attendance_changed(congress: Congress | int) -> None:

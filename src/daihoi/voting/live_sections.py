@@ -121,6 +121,14 @@ def count_event(congress: Congress, election_id: int) -> dict[str, Any]:
     return {"election": e.pk, "voted": voted_electronic(e)}
 
 
+@register_event("motion_count")
+def motion_count_event(congress: Congress, motion_id: int) -> dict[str, Any]:
+    """An answer's event on an electronic (anonymous or named) motion: how many have answered, as its
+    section shows it; never who or what."""
+    m = Motion.objects.only("pk", "method").get(pk=motion_id, congress=congress)
+    return {"motion": m.pk, "voted": vote_count(m)}
+
+
 @register_event("attendance")
 def eligible_event(congress: Congress, _arg: int) -> dict[str, Any]:
     """A check-in changes how many may vote on the open motion (the section's `eligible`)."""

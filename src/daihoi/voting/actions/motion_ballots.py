@@ -259,7 +259,7 @@ def cast_encrypted(motion: Motion, *, actor: Actor, ballot: Any, credential: str
                 obj=m,
                 after={"delegate": d.number, "motion": m.pk},
             )
-            live.publish(m.congress)
+            live.motion_count(m.congress_id, m.pk)
             return MotionCast(m.pk, tracker, False)
     except IntegrityError:
         # A concurrent twin of this request won the race; it counted, this one does not.

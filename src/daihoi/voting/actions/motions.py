@@ -327,7 +327,7 @@ def cast_motion_vote(motion: Motion, *, actor: Actor, choice: str, nonce: str) -
             audit.record(
                 actor=actor.label, action="motion.voted", congress_id=m.congress_id, obj=m, after=after
             )
-            live.publish(m.congress)
+            live.motion_count(m.congress_id, m.pk)
             return True
     except IntegrityError:
         # A concurrent twin of this request won the race; it counted, this one does not.

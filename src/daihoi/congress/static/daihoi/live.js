@@ -27,6 +27,10 @@
         var e = next.election;
         if (e && e.id === ev.election) next.election = assign(assign({}, e), {voted_electronic: ev.voted});
       }
+      if (ev.motion !== undefined && ev.voted !== undefined) {
+        var mo = next.motion;
+        if (mo && mo.id === ev.motion && mo.status === "open") next.motion = assign(assign({}, mo), {voted: ev.voted});
+      }
     });
     return next;
   }
