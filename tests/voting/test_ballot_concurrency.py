@@ -3,12 +3,10 @@ retry racing the original, and ballots racing the close all count once or not at
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from daihoi.congress.access import Actor, Role
 from daihoi.congress.errors import ActionError
@@ -17,33 +15,11 @@ from daihoi.voting.actions import ballots
 from daihoi.voting.actions.elections import close_election
 from daihoi.voting.models import Election, ElectionParticipation, ElectronicBallot
 from tests.support.ballots import nonce, open_election
+from tests.support.concurrency import at_once
 from tests.voting.evote_helpers import encrypt_on_phone
 
 ROUNDS = 8
 CHAIR = Actor(roles=frozenset({Role.PRESIDIUM}))
-
-
-def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released together; each thread has (and closes) its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = calls[i]()
-        except Exception as error:  # the outcome is what the test inspects
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads)
-    return results
 
 
 _SEALED: dict[tuple[int, str], tuple[dict, str]] = {}

@@ -10,11 +10,8 @@ appears anywhere in the files, in any of the encodings the plain design stored t
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,13 +21,12 @@ from daihoi.congress.access import Actor, Role
 from daihoi.voting.actions import counting
 from daihoi.voting.models import Election, ElectionParticipation, ElectronicBallot
 from tests.support.ballots import delegate, nonce, open_election
+from tests.support.secrecy import assert_only_ciphertext, snapshot
 from tests.voting.evote_helpers import decrypt_totals, phone_cast
 
 HEAD = Actor(roles=frozenset({Role.COUNTING}))
 VOTERS = 30
 CANDIDATES = 7
-HEX64 = re.compile(r"[0-9a-f]{64}")
-BALLOT_KEYS = {"marks", "a", "b", "proof", "invalid", "sum_proof"}
 
 
 def kept_by(n: int) -> list[str]:
@@ -46,42 +42,6 @@ def plaintext_encodings(codes: list[str]) -> list[bytes]:
             out += [f'"{code}": {mark}'.encode(), f'"{code}":{mark}'.encode()]
     out += [b'"kept"', b'"marks": {', b'"marks":{', b"receipt"]
     return out
-
-
-def leaves(data: object) -> list[object]:
-    if isinstance(data, dict):
-        return [x for v in data.values() for x in leaves(v)]
-    if isinstance(data, list):
-        return [x for v in data for x in leaves(v)]
-    return [data]
-
-
-def keys(data: object) -> set[str]:
-    if isinstance(data, dict):
-        return set(data) | {k for v in data.values() for k in keys(v)}
-    if isinstance(data, list):
-        return {k for v in data for k in keys(v)}
-    return set()
-
-
-def assert_only_ciphertext(ciphertext: object, where: str) -> None:
-    """A ballot's stored content: group elements and scalars (64 hex digits), under the crypto's keys."""
-    parsed = json.loads(ciphertext) if isinstance(ciphertext, str | bytes) else ciphertext
-    assert keys(parsed) <= BALLOT_KEYS, where
-    assert all(v is None or (isinstance(v, str) and HEX64.fullmatch(v)) for v in leaves(parsed)), where
-
-
-def snapshot(db: Path, into: Path) -> tuple[Path, bytes]:
-    """`cp` the database file and its WAL, as an attacker with file access would; returns the copy and
-    the raw bytes of both files."""
-    into.mkdir()
-    raw = b""
-    for suffix in ("", "-wal"):
-        source = Path(str(db) + suffix)
-        if source.exists():
-            subprocess.run(["cp", str(source), str(into / (db.name + suffix))], check=True)
-            raw += (into / (db.name + suffix)).read_bytes()
-    return into / db.name, raw
 
 
 def attack_sqlite(copy: Path, raw: bytes, election: Election, trackers: set[str]) -> int:
@@ -215,3 +175,14 @@ def test_postgresql_rows_paired_by_xmin_or_ctid_hold_only_ciphertext():
         assert len({len(b[2]) for b in ballots}) == 1
     assert ElectionParticipation.objects.filter(election=election).count() == VOTERS
     assert ElectronicBallot.objects.filter(election=election, verdict="accepted").count() == VOTERS
+
+
+def test_the_ciphertext_check_sees_a_plain_ballot():
+    """The check the attacks rely on fails on what the plain designs stored."""
+    good = {"marks": [{"a": "0" * 64, "b": "f" * 64, "proof": None}]}
+    assert_only_ciphertext(good, "ciphertext")
+    for plain in ({"c01": 1, "c02": 0}, {"marks": {"c01": 1}}, {"kept": 2}):
+        with pytest.raises(AssertionError):
+            assert_only_ciphertext(plain, "a plain ballot")
+    with pytest.raises(AssertionError):
+        assert_only_ciphertext({"marks": [{"a": "yes"}]}, "an answer in the clear", never=("yes",))

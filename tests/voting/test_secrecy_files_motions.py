@@ -11,11 +11,8 @@ ciphertext only (no "yes" / "no" / "abstain", no per-ballot count), and no table
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,50 +24,15 @@ from daihoi.congress.models import Delegate
 from daihoi.voting.actions import motions as mo
 from daihoi.voting.models import Motion, MotionEncryptedBallot, MotionParticipation
 from tests.factories import make_congress
+from tests.support.secrecy import assert_only_ciphertext, snapshot
 from tests.voting.evote_helpers import decrypt_motion, phone_answer, run_motion_key
 
 VOTERS = 30
 ANSWERS = ("yes", "no", "abstain")
-HEX64 = re.compile(r"[0-9a-f]{64}")
-BALLOT_KEYS = {"marks", "a", "b", "proof", "invalid", "sum_proof"}
 
 
 def answer_of(n: int) -> str:
     return ANSWERS[n % 3] if n % 4 else "yes"
-
-
-def leaves(data: object) -> list[object]:
-    if isinstance(data, dict):
-        return [x for v in data.values() for x in leaves(v)]
-    if isinstance(data, list):
-        return [x for v in data for x in leaves(v)]
-    return [data]
-
-
-def keys(data: object) -> set[str]:
-    if isinstance(data, dict):
-        return set(data) | {k for v in data.values() for k in keys(v)}
-    if isinstance(data, list):
-        return {k for v in data for k in keys(v)}
-    return set()
-
-
-def assert_only_ciphertext(ciphertext: object, where: str) -> None:
-    parsed = json.loads(ciphertext) if isinstance(ciphertext, str | bytes) else ciphertext
-    assert keys(parsed) <= BALLOT_KEYS, where
-    assert all(v is None or (isinstance(v, str) and HEX64.fullmatch(v)) for v in leaves(parsed)), where
-    assert not {a for a in ANSWERS if f'"{a}"' in json.dumps(parsed)}, where
-
-
-def snapshot(db: Path, into: Path) -> tuple[Path, bytes]:
-    into.mkdir()
-    raw = b""
-    for suffix in ("", "-wal"):
-        source = Path(str(db) + suffix)
-        if source.exists():
-            subprocess.run(["cp", str(source), str(into / (db.name + suffix))], check=True)
-            raw += (into / (db.name + suffix)).read_bytes()
-    return into / db.name, raw
 
 
 def open_motion_with_answers() -> tuple[Motion, set[str]]:
@@ -131,7 +93,7 @@ def attack_sqlite(copy: Path, raw: bytes, motion: Motion, trackers: set[str]) ->
     pairs = 0
     for how, (ps, bs) in orders.items():
         for p, b in zip(ps, bs, strict=True):
-            assert_only_ciphertext(b[2], f"{how}: the ballot paired with delegate id {p[1]}")
+            assert_only_ciphertext(b[2], f"{how}: the ballot paired with delegate id {p[1]}", never=ANSWERS)
             assert b[4] in ("pending", "accepted"), how
             pairs += 1
     return pairs
@@ -196,7 +158,7 @@ def test_postgresql_motion_rows_paired_by_xmin_or_ctid_hold_only_ciphertext():
         for xmin, ctid, who in participations:
             for ballot in (by_xmin.get(xmin), by_ctid.get(ctid)):
                 if ballot is not None:
-                    assert_only_ciphertext(ballot[2], f"{when}: delegate id {who}")
+                    assert_only_ciphertext(ballot[2], f"{when}: delegate id {who}", never=ANSWERS)
                     paired += 1
         if when == "open":  # xmin alone pairs every ballot with its voter (one transaction each)
             assert paired >= VOTERS
