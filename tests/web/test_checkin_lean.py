@@ -16,7 +16,7 @@ from django.utils import timezone
 from daihoi.audit import log as audit
 from daihoi.audit.models import AuditEntry, AuditHead
 from daihoi.congress.access import Actor, Role
-from daihoi.congress.actions import checkin
+from daihoi.congress.actions import checkin, checkin_group
 from daihoi.congress.attendance import attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.models import CheckIn, Congress, Delegate, Guest
@@ -180,10 +180,10 @@ def lean_together(actor: Actor, group: list[Scan]) -> list[Any]:
     scans = []
     for i, (congress, typed, nonce) in enumerate(group):
         try:
-            scans.append(checkin._Scan(congress, checkin.parse_scan(typed), nonce, actor.label))
+            scans.append(checkin_group._Scan(congress, checkin.parse_scan(typed), nonce, actor.label))
         except ActionError as refusal:
             refusals.append((i, answer(refusal)))
-    checkin._commit_scans(scans)
+    checkin_group._commit_scans(scans)
     results = [answer(s.result if s.error is None else s.error) for s in scans]
     for i, refused in refusals:  # the scans refused before any group, where they came
         results.insert(i, refused)
@@ -241,7 +241,7 @@ def _verified() -> None:
 
 def _fresh_scans(congress: Congress, actor: Actor, count: int, start: int) -> list[Any]:
     delegates = list(congress.delegates.order_by("number")[start : start + count])
-    return [checkin._Scan(congress, d.code, f"count-{d.pk:08d}", actor.label) for d in delegates]
+    return [checkin_group._Scan(congress, d.code, f"count-{d.pk:08d}", actor.label) for d in delegates]
 
 
 def test_statements_per_group_do_not_grow_with_the_group(clock):
@@ -252,7 +252,7 @@ def test_statements_per_group_do_not_grow_with_the_group(clock):
     for size, start in ((1, 0), (8, 1), (80, 9)):
         group = _fresh_scans(congress, actor, size, start)
         with CaptureQueriesContext(connection) as captured:
-            checkin._commit_scans(group)
+            checkin_group._commit_scans(group)
         assert all(s.result is not None and not s.result.is_repeat for s in group)
         counts[size] = len(captured.captured_queries)
     # savepoint, congress state, roll, insert check-ins, update delegates, audit head/insert/update, release.
@@ -265,12 +265,15 @@ def test_statements_per_group_do_not_grow_with_the_group(clock):
         done = _fresh_scans(congress, actor, size, 0)
         group = [
             *done,  # retries of nonces already written: the same answers
-            *(checkin._Scan(congress, s.code, f"again-{size}-{i}", actor.label) for i, s in enumerate(done)),
-            *(checkin._Scan(congress, g.code, f"guest-{size}-{g.pk}", actor.label) for g in arriving),
+            *(
+                checkin_group._Scan(congress, s.code, f"again-{size}-{i}", actor.label)
+                for i, s in enumerate(done)
+            ),
+            *(checkin_group._Scan(congress, g.code, f"guest-{size}-{g.pk}", actor.label) for g in arriving),
             *_fresh_scans(congress, actor, size, start),
         ]
         with CaptureQueriesContext(connection) as captured:
-            checkin._commit_scans(group)
+            checkin_group._commit_scans(group)
         answered = [s.result for s in group if s.result is not None]
         assert sum(r.is_repeat for r in answered) == size and len(answered) == 2 * size
         assert {s.error.code for s in group if s.error is not None} == {
@@ -287,8 +290,8 @@ def test_a_failed_group_is_written_again_one_by_one(clock, caplog):
     congress = make_congress(delegates=3)
     actor = desk_clerk(congress)
     d1, d2, d3 = congress.delegates.order_by("number")
-    group = [checkin._Scan(congress, d.code, f"fail-{d.pk}", actor.label) for d in (d1, d2, d3)]
-    original = checkin._read_roll
+    group = [checkin_group._Scan(congress, d.code, f"fail-{d.pk}", actor.label) for d in (d1, d2, d3)]
+    original = checkin_group._read_roll
 
     def clash(cursor, congress_id, codes, nonces):
         found = original(cursor, congress_id, codes, nonces)
@@ -298,11 +301,11 @@ def test_a_failed_group_is_written_again_one_by_one(clock, caplog):
             )
         return found
 
-    checkin._read_roll = clash
+    checkin_group._read_roll = clash
     try:
-        checkin._commit_scans(group)
+        checkin_group._commit_scans(group)
     finally:
-        checkin._read_roll = original
+        checkin_group._read_roll = original
     assert "a group of 3 check-ins failed; writing them one by one" in caplog.text
     assert [s.error for s in group] == [None, None, None]
     assert [s.result.delegate_id for s in group if s.result and not s.result.is_repeat] == [
@@ -350,8 +353,8 @@ def test_groups_racing_on_separate_connections_as_separate_processes_would_count
 
     def alone(code: str, nonce: str) -> Callable[[], Any]:
         def run() -> Any:
-            scan = checkin._Scan(congress, code, nonce, actor.label)
-            checkin._commit_scans([scan])
+            scan = checkin_group._Scan(congress, code, nonce, actor.label)
+            checkin_group._commit_scans([scan])
             return scan.result or scan.error
 
         return run
@@ -373,12 +376,14 @@ def test_a_group_reads_the_desks_figures_once_after_its_commit():
     congress = make_congress(delegates=12, guests=1)
     actor = desk_clerk(congress)
     group = [
-        checkin._Scan(congress, d.code, f"figures-{d.pk}", actor.label, with_figures=True)
+        checkin_group._Scan(congress, d.code, f"figures-{d.pk}", actor.label, with_figures=True)
         for d in congress.delegates.order_by("number")[:10]
     ]
-    group.append(checkin._Scan(congress, "NOSUCHCARD", "figures-unknown", actor.label, with_figures=True))
+    group.append(
+        checkin_group._Scan(congress, "NOSUCHCARD", "figures-unknown", actor.label, with_figures=True)
+    )
     with CaptureQueriesContext(connection) as captured:
-        checkin._commit_scans(group)
+        checkin_group._commit_scans(group)
     assert all(s.figures is group[0].figures for s in group)  # one read for the group, after its commit
     assert group[0].figures == attendance(congress) and group[0].figures.present == 10
     aggregates = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
