@@ -126,3 +126,54 @@ def test_an_unknown_congress_is_not_found():
     client = delegate_client(Client(), congress.delegates.get(number=1))
     with pytest.raises(Http404):
         seen(request_of(client, "no-such-congress"), "no-such-congress")
+
+
+def fields_of(instance) -> dict[str, object]:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+def test_the_gates_raw_reads_give_the_orms_instances():
+    """The gate reads a card and its congress with hand-written SQL (`raw_rows`); every field, dates and
+    booleans and JSON included, holds what the ORM would have read, with the same Python types."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from daihoi.congress.access import _congress, _delegate_here
+    from daihoi.congress.models import Congress, Delegate
+
+    congress = make_congress(delegates=3)
+    Congress.objects.filter(pk=congress.pk).update(
+        is_electronic_voting_enabled=True, starts_on=dt.date(2025, 6, 20)
+    )
+    Delegate.objects.filter(congress=congress, number=2).update(
+        attendance=Delegate.Attendance.PRESENT, checked_in_at=timezone.now()
+    )
+    orm = Delegate.objects.select_related("congress").get(congress=congress, number=2)
+    raw = _delegate_here([orm.pk], congress.slug)
+    assert raw is not None
+    for ours, theirs in ((raw, orm), (raw.congress, orm.congress), (_congress(congress.slug), orm.congress)):
+        assert fields_of(ours) == fields_of(theirs)
+        assert {k: type(v) for k, v in fields_of(ours).items()} == {
+            k: type(v) for k, v in fields_of(theirs).items()
+        }
+    assert raw.congress.is_electronic_voting_enabled is True and isinstance(raw.checked_in_at, dt.datetime)
+    # Not a card of this congress: nothing, whatever the other ids.
+    other = make_congress(delegates=1)
+    assert _delegate_here([other.delegates.get().pk], congress.slug) is None
+    assert _congress("no-such-congress") is None
+
+
+@pytest.mark.django_db
+def test_a_hall_of_phones_keeps_its_sessions_in_memory(django_assert_num_queries):
+    """2,000 phones signed in: each one's next request reads its session from memory, not the database
+    (at Django's default of 300 cached sessions the phones culled one another)."""
+    keys = []
+    for n in range(2000):
+        store = SessionStore()
+        store["n"] = n
+        store.create()
+        keys.append(store.session_key)
+    with django_assert_num_queries(0):
+        assert [SessionStore(key)["n"] for key in keys] == list(range(2000))

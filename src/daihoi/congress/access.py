@@ -20,11 +20,13 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from daihoi.congress import raw_rows
 from daihoi.congress.models import Congress, Delegate, StaffRole
 
 
@@ -173,6 +175,47 @@ def _staff_in_one_read(request: HttpRequest, session: Any, slug: str) -> list[St
     return rows
 
 
+_DELEGATE_FIELDS = raw_rows.all_fields(Delegate)
+_CONGRESS_FIELDS = raw_rows.all_fields(Congress)
+
+
+def _delegate_here(card_ids: list[int], slug: str) -> Delegate | None:
+    """The session's card that is a delegate of the congress `slug`, with its congress: one raw joined
+    read of the row `Delegate.objects.select_related("congress").filter(pk__in=card_ids,
+    congress__slug=slug)` holds (building that query cost more than running it). A session holds one
+    card per congress, so at most one row matches."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {raw_rows.columns(Delegate, _DELEGATE_FIELDS, 'd', connection)}, "  # noqa: S608
+            f"{raw_rows.columns(Congress, _CONGRESS_FIELDS, 'c', connection)} "
+            f"FROM {raw_rows.table(Delegate, connection)} d "
+            f"JOIN {raw_rows.table(Congress, connection)} c ON c.id = d.congress_id "
+            f"WHERE d.id IN ({', '.join(['%s'] * len(card_ids))}) AND c.slug = %s ORDER BY d.id LIMIT 1",
+            [*card_ids, slug],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    width = len(_DELEGATE_FIELDS)
+    delegate = raw_rows.instance(connection, Delegate, _DELEGATE_FIELDS, row[:width])
+    delegate.congress = raw_rows.instance(connection, Congress, _CONGRESS_FIELDS, row[width:])
+    return delegate
+
+
+def _congress(slug: str) -> Congress | None:
+    """The congress `slug` (unique), as `Congress.objects.filter(slug=slug).first()`, in one raw read."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {raw_rows.columns(Congress, _CONGRESS_FIELDS, 'c', connection)} "  # noqa: S608
+            f"FROM {raw_rows.table(Congress, connection)} c WHERE c.slug = %s ORDER BY c.id LIMIT 1",
+            [slug],
+        )
+        row = cursor.fetchone()
+    return None if row is None else raw_rows.instance(connection, Congress, _CONGRESS_FIELDS, row)
+
+
 def _gate(request: HttpRequest, slug: str, token: str | None) -> tuple[Congress | None, Actor]:
     """The congress and who is asking, in one joined read for a delegate or for staff with a role here.
 
@@ -202,11 +245,7 @@ def _gate(request: HttpRequest, slug: str, token: str | None) -> tuple[Congress 
             if key.startswith(_DELEGATE_PREFIX) and key[len(_DELEGATE_PREFIX) :].isdigit()
         }
         if cards:
-            found = (
-                Delegate.objects.select_related("congress")
-                .filter(pk__in=list(cards), congress__slug=slug)
-                .first()
-            )
+            found = _delegate_here(sorted(cards), slug)
             delegate = found if found is not None and cards.get(found.pk) == found.congress_id else None
             if delegate is not None:
                 congress = congress or delegate.congress
@@ -214,7 +253,7 @@ def _gate(request: HttpRequest, slug: str, token: str | None) -> tuple[Congress 
         else:
             delegate = None
     if congress is None:
-        congress = Congress.objects.filter(slug=slug).first()
+        congress = _congress(slug)
         if congress is None:
             return None, Actor()
     actor = _actor(

@@ -7,6 +7,7 @@ worse), so the nesting is measured on the raw bytes before the parser sees them.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 MAX_JSON_BYTES = 64 * 1024
@@ -22,27 +23,30 @@ class BadJson(ValueError):
         self.params = params
 
 
+# A complete JSON string: a quote, then anything but a quote or a backslash, or a backslash and any byte.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
 def nesting_depth(body: bytes, *, stop_after: int) -> int:
-    """The deepest nesting of [ and { outside strings, counting no further than `stop_after` + 1."""
+    """The deepest nesting of [ and { outside strings, counting no further than `stop_after` + 1.
+
+    Strings are cut out by a regular expression and the other bytes by `translate` (both in C): walking
+    every byte of a 10 KB ballot in Python cost 0.5 ms per cast. What is left of an unterminated string
+    holds no brackets that count."""
+    outside = _STRING.sub(b"", body)
+    unterminated = outside.find(b'"')
+    if unterminated >= 0:
+        outside = outside[:unterminated]
     depth = deepest = 0
-    in_string = escaped = False
-    for byte in body:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):  # [ {
+    for byte in outside.translate(None, _NOT_BRACKET):
+        if byte in (0x5B, 0x7B):  # [ {
             depth += 1
             if depth > deepest:
                 deepest = depth
                 if deepest > stop_after:
                     break
-        elif byte in (0x5D, 0x7D):  # ] }
+        else:  # ] }
             depth -= 1
     return deepest
 

@@ -171,11 +171,18 @@ CACHES = {
 # session row): this process's memory, or Redis with `serve --processes N` (REDIS_URL), so that a sign-out
 # in one process is seen by the others.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSIONS_IN_MEMORY = 50_000
 SESSION_CACHE_ALIAS = "sessions"
 if _redis_url:
     CACHES["sessions"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
 else:
-    CACHES["sessions"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sessions"}
+    # Every phone and laptop of the hall stays in memory: at Django's default of 300 entries a hall of
+    # 2,000 phones culled one another and most requests read their session row again.
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sessions",
+        "OPTIONS": {"MAX_ENTRIES": SESSIONS_IN_MEMORY},
+    }
 # A staff account is locked after this many wrong passwords from one address within the window;
 # a phone (one address) after this many wrong card codes.
 DAIHOI_LOGIN_ATTEMPTS = env_int("DAIHOI_LOGIN_ATTEMPTS", 5, minimum=1)

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from daihoi.audit import log as audit
-from daihoi.congress import live
+from daihoi.congress import live, raw_rows
 from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.errors import ActionError
 from daihoi.congress.group_commit import GroupCommit
@@ -487,7 +487,7 @@ _VOTER_FIELDS = frozenset(
 _VOTER_COLUMNS = tuple(f.attname for f in Delegate._meta.concrete_fields if f.attname in _VOTER_FIELDS)
 
 
-_ELECTION_COLUMNS = tuple(f.column for f in Election._meta.concrete_fields)
+_ELECTION_FIELDS = raw_rows.all_fields(Election)
 # What the cast's checks and the live push read of the congress (others load if ever touched).
 _CONGRESS_FIELDS = tuple(
     f.attname
@@ -500,31 +500,21 @@ def _lock_election(election_id: int) -> Election | None:
     """The election with its congress, in one statement, locked on PostgreSQL (as the ORM oracle's
     select_for_update with select_related locks both rows); None if there is no such election."""
     connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    congress_columns = [Congress._meta.get_field(name).column for name in _CONGRESS_FIELDS]
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join('e.' + quote(c) for c in _ELECTION_COLUMNS)}, "  # noqa: S608
-            f"{', '.join('c.' + quote(c) for c in congress_columns)} "
-            f"FROM {quote(Election._meta.db_table)} e JOIN {quote(Congress._meta.db_table)} c "
+            f"SELECT {raw_rows.columns(Election, _ELECTION_FIELDS, 'e', connection)}, "  # noqa: S608
+            f"{raw_rows.columns(Congress, _CONGRESS_FIELDS, 'c', connection)} "
+            f"FROM {raw_rows.table(Election, connection)} e JOIN {raw_rows.table(Congress, connection)} c "
             f"ON c.id = e.congress_id WHERE e.id = %s{lock}",
             [election_id],
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    width = len(_ELECTION_COLUMNS)
-    values = list(row)
-    fields = [*Election._meta.concrete_fields, *(Congress._meta.get_field(n) for n in _CONGRESS_FIELDS)]
-    for i, field in enumerate(fields):  # as the ORM reads them (JSON, dates, booleans on SQLite)
-        column = field.get_col(field.model._meta.db_table)
-        for convert in [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]:
-            values[i] = convert(values[i], column, connection)
-    election = Election.from_db(
-        connection.alias, [f.attname for f in Election._meta.concrete_fields], values[:width]
-    )
-    election.congress = Congress.from_db(connection.alias, _CONGRESS_FIELDS, values[width:])
+    width = len(_ELECTION_FIELDS)
+    election = raw_rows.instance(connection, Election, _ELECTION_FIELDS, row[:width])
+    election.congress = raw_rows.instance(connection, Congress, _CONGRESS_FIELDS, row[width:])
     return election
 
 
