@@ -159,6 +159,27 @@ def test_the_gates_raw_reads_give_the_orms_instances():
             k: type(v) for k, v in fields_of(theirs).items()
         }
     assert raw.congress.is_electronic_voting_enabled is True and isinstance(raw.checked_in_at, dt.datetime)
+    # A staff member's roles here, each with its congress and the user.
+    from daihoi.congress.access import _roles_here
+    from daihoi.congress.models import StaffRole
+
+    user = make_staff(congress, StaffRole.Role.PRESIDIUM)
+    StaffRole.objects.create(user=user, congress=congress, role=StaffRole.Role.COUNTING)
+    make_staff(congress, StaffRole.Role.ORGANIZER)  # someone else's role: not theirs
+    theirs_all = list(
+        StaffRole.objects.select_related("congress", "user").filter(
+            user_id=user.pk, congress__slug=congress.slug
+        )
+    )
+    ours_all = _roles_here(user.pk, congress.slug)
+    assert len(ours_all) == len(theirs_all) == 2
+    for ours, theirs in zip(ours_all, sorted(theirs_all, key=lambda r: r.pk), strict=True):
+        for a, b in ((ours, theirs), (ours.congress, theirs.congress), (ours.user, theirs.user)):
+            assert fields_of(a) == fields_of(b)
+            assert {k: type(v) for k, v in fields_of(a).items()} == {
+                k: type(v) for k, v in fields_of(b).items()
+            }
+    assert _roles_here(user.pk, make_congress(delegates=1).slug) == []
     # Not a card of this congress: nothing, whatever the other ids.
     other = make_congress(delegates=1)
     assert _delegate_here([other.delegates.get().pk], congress.slug) is None

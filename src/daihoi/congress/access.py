@@ -162,9 +162,7 @@ def _staff_in_one_read(request: HttpRequest, session: Any, slug: str) -> list[St
         user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
     except ValidationError:
         return None
-    rows = list(
-        StaffRole.objects.select_related("congress", "user").filter(user_id=user_id, congress__slug=slug)
-    )
+    rows = _roles_here(user_id, slug)
     if not rows:
         return []  # no role here: `request.user` still decides who it is (a superuser, an outsider)
     user = rows[0].user
@@ -201,6 +199,38 @@ def _delegate_here(card_ids: list[int], slug: str) -> Delegate | None:
     delegate = raw_rows.instance(connection, Delegate, _DELEGATE_FIELDS, row[:width])
     delegate.congress = raw_rows.instance(connection, Congress, _CONGRESS_FIELDS, row[width:])
     return delegate
+
+
+_ROLE_FIELDS = raw_rows.all_fields(StaffRole)
+
+
+def _roles_here(user_id: Any, slug: str) -> list[StaffRole]:
+    """The user's roles in the congress `slug`, each with the congress and the user: one raw joined read
+    of what `StaffRole.objects.select_related("congress", "user").filter(user_id=user_id,
+    congress__slug=slug)` gives."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    user_model = get_user_model()
+    user_fields = raw_rows.all_fields(user_model)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {raw_rows.columns(StaffRole, _ROLE_FIELDS, 's', connection)}, "  # noqa: S608
+            f"{raw_rows.columns(Congress, _CONGRESS_FIELDS, 'c', connection)}, "
+            f"{raw_rows.columns(user_model, user_fields, 'u', connection)} "
+            f"FROM {raw_rows.table(StaffRole, connection)} s "
+            f"JOIN {raw_rows.table(Congress, connection)} c ON c.id = s.congress_id "
+            f"JOIN {raw_rows.table(user_model, connection)} u ON u.id = s.user_id "
+            f"WHERE s.user_id = %s AND c.slug = %s ORDER BY s.id",
+            [user_id, slug],
+        )
+        found = cursor.fetchall()
+    rows = []
+    a, b = len(_ROLE_FIELDS), len(_ROLE_FIELDS) + len(_CONGRESS_FIELDS)
+    for row in found:
+        role = raw_rows.instance(connection, StaffRole, _ROLE_FIELDS, row[:a])
+        role.congress = raw_rows.instance(connection, Congress, _CONGRESS_FIELDS, row[a:b])
+        role.user = raw_rows.instance(connection, user_model, user_fields, row[b:])
+        rows.append(role)
+    return rows
 
 
 def _congress(slug: str) -> Congress | None:
