@@ -2,10 +2,11 @@
 
 Usage: .venv/bin/python bench/evote.py [--voters 2000] [--screens 50] [--db sqlite|postgres] [--within 10]
                                       [--sqlite-synchronous FULL|NORMAL] [--record FILE] [--node-runs 7]
+                                      [--processes N] [--open-pages]
 
 It starts the app itself (`daihoi serve` on a free loopback port, on a fresh database: a temporary
-SQLite file, or a new PostgreSQL database it drops afterwards), connects S WebSocket screens, fires
-the N ballots spread evenly over the window (each delegate with its own session), then the presidium
+SQLite file, or a new PostgreSQL database it drops afterwards), connects S WebSocket screens (with --open-pages,
+every phone first opens its ballot page, as a delegate does before casting), fires the N ballots spread evenly over the window (each delegate with its own session), then the presidium
 closes the election over HTTP and it measures the time until EVERY screen shows the election closed.
 It prints the p50/p99 acknowledgement latency, errors (any answer but 200), lost (acknowledged but
 missing from the database), and as its last line a JSON object:
@@ -412,7 +413,13 @@ async def wait_for(condition: Any, seconds: float) -> None:
 
 
 async def run(
-    port: int, setup: dict[str, Any], screens: int, within: float, server_pid: int, record: bool
+    port: int,
+    setup: dict[str, Any],
+    screens: int,
+    within: float,
+    server_pid: int,
+    record: bool,
+    cold: bool = False,
 ) -> dict[str, Any]:
     import httpx
 
@@ -432,6 +439,24 @@ async def run(
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) as http:
         voters = setup["voters"]
+        page_seconds = None
+        if not cold:
+            # --open-pages: each phone first opens its ballot (a delegate cannot cast without the page,
+            # which brings the key and the nonce), so its session is in the server's memory as in the
+            # hall, where phones sign in and load pages through the server. Without it, every cast
+            # reads its session row from the database first (measured: the same CPU per ballot).
+            opening = asyncio.Semaphore(16)
+            page_url = f"/c/{slug}/me/elections/{election}/"
+
+            async def open_ballot(number: int, session_key: str) -> None:
+                async with opening:
+                    r = await http.get(page_url, headers={"Cookie": f"sessionid={session_key}"})
+                if r.status_code != 200 or "daihoi/ballot.js" not in r.text:
+                    errors.append(f"{number}: ballot page {r.status_code}")
+
+            t0 = time.monotonic()
+            await asyncio.gather(*(open_ballot(n, k) for n, k in voters))
+            page_seconds = time.monotonic() - t0
         server_cpu_before, bench_cpu_before = cpu_seconds(server_pid), time.process_time()
         start = time.monotonic()
 
@@ -521,6 +546,7 @@ async def run(
         "errors": errors,
         "acknowledged": acknowledged,
         "cast_seconds": cast_seconds,
+        "page_seconds": page_seconds,
         "server_cpu": server_cpu,
         "bench_cpu": bench_cpu,
         "decrypt_cpu_s": decrypt_cpu,
@@ -571,6 +597,12 @@ def main(argv: list[str] | None = None) -> int:
         help="after certification, write the published election record here and run `daihoi verify` on it",
     )
     parser.add_argument(
+        "--open-pages",
+        action="store_true",
+        help="every phone opens its ballot page before the burst, so its session is in the server's memory "
+        "(else each cast reads its session row first)",
+    )
+    parser.add_argument(
         "--node-runs", type=int, default=7, help="runs of the phone's encryption under Node, per ballot size"
     )
     args = parser.parse_args(argv)
@@ -603,7 +635,7 @@ def main(argv: list[str] | None = None) -> int:
             + f", {args.processes} process(es); "
             f"{args.voters} voters over {args.within:g} s, {args.screens} screens"
         )
-        out = asyncio.run(run(port, setup, args.screens, args.within, server.pid, args.record is not None))
+        out = asyncio.run(run(port, setup, args.screens, args.within, server.pid, args.record is not None, not args.open_pages))
         lost, participations, ballots = count_lost(setup["election"], out["acknowledged"])
         check = sorted(setup["check_ms"])
         check_median = statistics.median(check) if check else float("nan")
@@ -643,6 +675,8 @@ def main(argv: list[str] | None = None) -> int:
         p50, p99 = percentile(lat, 50), percentile(lat, 99)
         for line in out["errors"][:10]:
             print("error:", line)
+        if out["page_seconds"] is not None:
+            print(f"before the burst: {args.voters} phones opened their ballot page in {out['page_seconds']:.1f} s")
         print(f"cast: {len(out['acknowledged'])} acknowledged in {out['cast_seconds']:.2f} s")
         if out["server_cpu"] is not None:
             # Both processes share the machine's cores: what the server may use is what the bench leaves.
@@ -673,6 +707,7 @@ def main(argv: list[str] | None = None) -> int:
             "screens": args.screens,
             "db": args.db,
             "processes": args.processes,
+            "sessions": "warm" if args.open_pages else "cold",
             "p50_ms": round(p50, 1),
             "p99_ms": round(p99, 1),
             "errors": len(out["errors"]),

@@ -49,8 +49,8 @@ def test_P3_110_of_165_present_is_a_quorum(roll_165):
     assert figures.explanation == "Đủ số lượng: 110/165 đại biểu có mặt, cần 110"
 
 
-def test_figures_take_two_queries_whatever_the_roll(roll_165, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_figures_take_one_query_whatever_the_roll(roll_165, django_assert_num_queries):
+    with django_assert_num_queries(1):
         attendance(roll_165)
 
 

@@ -330,13 +330,13 @@ def test_the_desk_scan_costs_one_query_for_the_gate_and_a_constant_number_for_th
     client.post(url, {"code": codes[0], "nonce": "desk-warm-up-0"}, content_type="application/json")
     # The gate: the staff roles joined to the congress and the user (one query); the action:
     # savepoint, congress state, roll, check-in rows, delegates, audit head/rows/head, release; the
-    # answer's attendance figures: two aggregates.
-    with django_assert_num_queries(1 + 9 + 2):
+    # answer's attendance figures: one grouped read (the roll and the guests).
+    with django_assert_num_queries(1 + 9 + 1):
         answer = client.post(
             url, {"code": codes[1], "nonce": "desk-scan-0001"}, content_type="application/json"
         )
     assert answer.status_code == 200 and answer.json()["result"]["number"] == 2
-    with django_assert_num_queries(1 + 9 + 2):
+    with django_assert_num_queries(1 + 9 + 1):
         again = client.post(
             url, {"code": codes[2], "nonce": "desk-scan-0002"}, content_type="application/json"
         )
@@ -387,7 +387,7 @@ def test_a_group_reads_the_desks_figures_once_after_its_commit():
     assert all(s.figures is group[0].figures for s in group)  # one read for the group, after its commit
     assert group[0].figures == attendance(congress) and group[0].figures.present == 10
     aggregates = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
-    # attendance's two (the roll, the guests) once for the live push (built at commit in tests) and once
-    # for the eleven desks, not eleven times.
-    assert len(aggregates) == 4
+    # attendance's one read (the roll and the guests) once for the live push (built at commit in tests)
+    # and once for the eleven desks, not eleven times.
+    assert len(aggregates) == 2
     assert group[-1].error.code == "unknown_code"

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Q
 
 from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.live import register_event, register_section
-from daihoi.congress.models import Congress, Delegate
+from daihoi.congress.models import Congress, Delegate, Guest, Organization
 from daihoi.rules.errors import RuleError
 from daihoi.rules.quorum import QuorumStatus, quorum_status
 from daihoi.rules.rulesets import get_ruleset
@@ -111,25 +112,87 @@ def _ratio(congress: Congress) -> Fraction:
     return setting if ratio is None else ratio
 
 
-def attendance(congress: Congress) -> Attendance:
-    """The attendance figures now: one grouped query over the delegates, one over the guests."""
-    rows = (
-        Delegate.objects.filter(congress=congress)
-        .values(
-            "unit_id",
-            "unit__name",
-            "unit__order",
-            "standing",
-            "credential",
-            "attendance",
-            "is_convening_committee",
-            "replaces__attendance",
-        )
-        .annotate(n=Count("id"))
-        .order_by()
+_STATES = tuple(_A.values)  # Django's enum recomputes `.values` at every access
+_GROUPED = (
+    "unit_id",
+    "unit__name",
+    "unit__order",
+    "standing",
+    "credential",
+    "attendance",
+    "is_convening_committee",
+    "replaces__attendance",
+)
+
+
+def grouped_roll_orm(congress: Congress) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The two reads of the figures through the ORM: the test oracle of `_grouped_roll`."""
+    rows = list(
+        Delegate.objects.filter(congress=congress).values(*_GROUPED).annotate(n=Count("id")).order_by()
     )
+    guests = congress.guests.aggregate(
+        invited=Count("id"), present=Count("id", filter=Q(checked_in_at__isnull=False))
+    )
+    return rows, guests
+
+
+def _grouped_roll(congress: Congress) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The roll counted by unit, standing, credential, attendance, convening committee and the attendance
+    of the official an alternate replaces; and the guests invited and present. One statement: each desk
+    answer and each live push reads the figures, and building the ORM's two queries cost more than
+    running them (tests/web/test_attendance_sql.py compares both with the ORM's)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    sql = _SQL.get(connection.vendor)
+    if sql is None:
+        delegates, units, guests = (quote(m._meta.db_table) for m in (Delegate, Organization, Guest))
+
+        def column(model: Any, alias: str, name: str) -> str:
+            return f"{alias}.{quote(model._meta.get_field(name).column)}"
+
+        keys = [column(Delegate, "d", "unit")]
+        keys += [column(Organization, "u", "name"), column(Organization, "u", "order")]
+        keys += [
+            column(Delegate, "d", n)
+            for n in ("standing", "credential", "attendance", "is_convening_committee")
+        ]
+        keys += [column(Delegate, "r", "attendance")]
+        # The guests' row puts its two counts where the roll's rows hold integers (the unit's id and the
+        # count), so that both halves of the UNION have the same column types on PostgreSQL.
+        sql = (
+            f"SELECT 1, {', '.join(keys)}, COUNT(d.id) FROM {delegates} d "  # noqa: S608 - names from the models only
+            f"LEFT JOIN {units} u ON u.id = {keys[0]} "
+            f"LEFT JOIN {delegates} r ON r.id = {column(Delegate, 'd', 'replaces')} "
+            f"WHERE {column(Delegate, 'd', 'congress')} = %s GROUP BY {', '.join(keys)} "
+            f"UNION ALL SELECT 2, COUNT(g.id), {', '.join(['NULL'] * (len(keys) - 1))}, "
+            f"COUNT({column(Guest, 'g', 'checked_in_at')}) FROM {guests} g "
+            f"WHERE {column(Guest, 'g', 'congress')} = %s"
+        )
+        _SQL[connection.vendor] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [congress.pk, congress.pk])
+        found = cursor.fetchall()
+    rows: list[dict[str, Any]] = []
+    guests = {"invited": 0, "present": 0}
+    for kind, *values in found:
+        if kind == 1:
+            row = dict(zip(_GROUPED, values[:-1], strict=True))
+            row["is_convening_committee"] = bool(row["is_convening_committee"])  # 0/1 on SQLite
+            row["n"] = values[-1]
+            rows.append(row)
+        else:
+            guests = {"invited": values[0], "present": values[-1]}
+    return rows, guests
+
+
+_SQL: dict[str, str] = {}
+
+
+def attendance(congress: Congress) -> Attendance:
+    """The attendance figures now: the roll counted in groups and the guests, in one statement."""
+    rows, guests = _grouped_roll(congress)
     units: dict[int | None, dict[str, Any]] = {}
-    totals = {state: 0 for state in _A.values}
+    totals = dict.fromkeys(_STATES, 0)
     rejected = alternates = alternates_present = 0
     excused_convening = 0
     for row in rows:
@@ -151,13 +214,10 @@ def attendance(congress: Congress) -> Attendance:
             excused_convening += n
         line = units.setdefault(
             row["unit_id"],
-            {"name": row["unit__name"] or "", "order": row["unit__order"], **dict.fromkeys(_A.values, 0)},
+            {"name": row["unit__name"] or "", "order": row["unit__order"], **dict.fromkeys(_STATES, 0)},
         )
         line[row["attendance"]] += n
     convened = sum(totals.values())
-    guests = congress.guests.aggregate(
-        invited=Count("id"), present=Count("id", filter=Q(checked_in_at__isnull=False))
-    )
     try:
         if congress.kind == Congress.Kind.GENERAL:
             base = compute_base(convened, {"absent_excused": totals[_A.EXCUSED]}, congress_kind="general")
@@ -195,7 +255,7 @@ def attendance(congress: Congress) -> Attendance:
             UnitLine(
                 unit_id=unit_id,
                 name=line["name"],
-                convened=sum(line[state] for state in _A.values),
+                convened=sum(line[state] for state in _STATES),
                 present=line[_A.PRESENT],
                 left=line[_A.LEFT],
                 excused=line[_A.EXCUSED],
