@@ -635,7 +635,17 @@ def main(argv: list[str] | None = None) -> int:
             + f", {args.processes} process(es); "
             f"{args.voters} voters over {args.within:g} s, {args.screens} screens"
         )
-        out = asyncio.run(run(port, setup, args.screens, args.within, server.pid, args.record is not None, not args.open_pages))
+        out = asyncio.run(
+            run(
+                port,
+                setup,
+                args.screens,
+                args.within,
+                server.pid,
+                args.record is not None,
+                not args.open_pages,
+            )
+        )
         lost, participations, ballots = count_lost(setup["election"], out["acknowledged"])
         check = sorted(setup["check_ms"])
         check_median = statistics.median(check) if check else float("nan")
@@ -676,7 +686,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in out["errors"][:10]:
             print("error:", line)
         if out["page_seconds"] is not None:
-            print(f"before the burst: {args.voters} phones opened their ballot page in {out['page_seconds']:.1f} s")
+            print(
+                f"before the burst: {args.voters} phones opened their ballot page in {out['page_seconds']:.1f} s"
+            )
         print(f"cast: {len(out['acknowledged'])} acknowledged in {out['cast_seconds']:.2f} s")
         if out["server_cpu"] is not None:
             # Both processes share the machine's cores: what the server may use is what the bench leaves.
