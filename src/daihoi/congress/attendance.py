@@ -150,21 +150,23 @@ def _grouped_roll(congress: Congress) -> tuple[list[dict[str, Any]], dict[str, i
         def column(model: Any, alias: str, name: str) -> str:
             return f"{alias}.{quote(model._meta.get_field(name).column)}"
 
-        keys = [column(Delegate, "d", "unit")]
-        keys += [column(Organization, "u", "name"), column(Organization, "u", "order")]
-        keys += [
+        keys = [
             column(Delegate, "d", n)
-            for n in ("standing", "credential", "attendance", "is_convening_committee")
+            for n in ("unit", "standing", "credential", "attendance", "is_convening_committee")
         ]
         keys += [column(Delegate, "r", "attendance")]
+        names = ("unit_id", "standing", "credential", "attendance", "convening", "replaced")
+        # The roll is grouped first and the ~40 units joined to the groups after (not to 2,000 rows).
         # The guests' row puts its two counts where the roll's rows hold integers (the unit's id and the
         # count), so that both halves of the UNION have the same column types on PostgreSQL.
         sql = (
-            f"SELECT 1, {', '.join(keys)}, COUNT(d.id) FROM {delegates} d "  # noqa: S608 - names from the models only
-            f"LEFT JOIN {units} u ON u.id = {keys[0]} "
-            f"LEFT JOIN {delegates} r ON r.id = {column(Delegate, 'd', 'replaces')} "
-            f"WHERE {column(Delegate, 'd', 'congress')} = %s GROUP BY {', '.join(keys)} "
-            f"UNION ALL SELECT 2, COUNT(g.id), {', '.join(['NULL'] * (len(keys) - 1))}, "
+            f"SELECT 1, x.unit_id, {column(Organization, 'u', 'name')}, {column(Organization, 'u', 'order')}, "  # noqa: S608 - names from the models only
+            f"x.standing, x.credential, x.attendance, x.convening, x.replaced, x.n FROM ("
+            f"SELECT {', '.join(f'{k} AS {n}' for k, n in zip(keys, names, strict=True))}, COUNT(d.id) AS n "
+            f"FROM {delegates} d LEFT JOIN {delegates} r ON r.id = {column(Delegate, 'd', 'replaces')} "
+            f"WHERE {column(Delegate, 'd', 'congress')} = %s GROUP BY {', '.join(keys)}"
+            f") x LEFT JOIN {units} u ON u.id = x.unit_id "
+            f"UNION ALL SELECT 2, COUNT(g.id), {', '.join(['NULL'] * 7)}, "
             f"COUNT({column(Guest, 'g', 'checked_in_at')}) FROM {guests} g "
             f"WHERE {column(Guest, 'g', 'congress')} = %s"
         )
