@@ -6,7 +6,8 @@ Usage: .venv/bin/python bench/evote.py [--voters 2000] [--screens 50] [--db sqli
 
 It starts the app itself (`daihoi serve` on a free loopback port, on a fresh database: a temporary
 SQLite file, or a new PostgreSQL database it drops afterwards), connects S WebSocket screens (with --open-pages,
-every phone first opens its ballot page, as a delegate does before casting), fires the N ballots spread evenly over the window (each delegate with its own session), then the presidium
+every phone first opens its ballot page, as a delegate does before casting, and later casts on that
+kept-alive connection; else each cast comes on a new connection), fires the N ballots spread evenly over the window (each delegate with its own session), then the presidium
 closes the election over HTTP and it measures the time until EVERY screen shows the election closed.
 It prints the p50/p99 acknowledgement latency, errors (any answer but 200), lost (acknowledged but
 missing from the database), and as its last line a JSON object:
@@ -351,6 +352,55 @@ async def screen(
                     return
 
 
+class Phone:
+    """One phone's own HTTP/1.1 connection, kept alive between its requests as a browser keeps it: the
+    ballot page, then (seconds later) the cast on the same connection (--open-pages)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, cookie: str, body: dict[str, Any] | None = None
+    ) -> tuple[int, bytes]:
+        if self.writer is None or self.reader is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        payload = b"" if body is None else json.dumps(body).encode()
+        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nCookie: {cookie}\r\n"
+        if body is not None:
+            head += (
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+                f"X-CSRFToken: {CSRF}\r\nAccept: application/json\r\n"
+            )
+        self.writer.write(head.encode() + b"\r\n" + payload)
+        await self.writer.drain()
+        header = await self.reader.readuntil(b"\r\n\r\n")
+        lines = header.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        fields = {
+            k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)
+        }
+        if fields.get("transfer-encoding", "").lower() == "chunked":
+            content = b""
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                content += chunk[:-2]
+        else:
+            content = await self.reader.readexactly(int(fields.get("content-length", "0")))
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return status, content
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def post_json(port: int, path: str, body: dict[str, Any], cookie: str) -> tuple[int, bytes]:
     """One phone's POST on its own connection. A minimal HTTP/1.1 client: httpx's pool spends more CPU
     than the server once thousands of requests queue in it, and would measure itself, not the app."""
@@ -440,19 +490,22 @@ async def run(
     async with httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) as http:
         voters = setup["voters"]
         page_seconds = None
+        phones: dict[int, Phone] = {}
         if not cold:
             # --open-pages: each phone first opens its ballot (a delegate cannot cast without the page,
             # which brings the key and the nonce), so its session is in the server's memory as in the
             # hall, where phones sign in and load pages through the server. Without it, every cast
-            # reads its session row from the database first (measured: the same CPU per ballot).
+            # reads its session row from the database first, on a new connection.
+            # Each phone keeps its connection open (as a browser does), and casts on it later.
             opening = asyncio.Semaphore(16)
             page_url = f"/c/{slug}/me/elections/{election}/"
 
             async def open_ballot(number: int, session_key: str) -> None:
+                phones[number] = phone = Phone(port)
                 async with opening:
-                    r = await http.get(page_url, headers={"Cookie": f"sessionid={session_key}"})
-                if r.status_code != 200 or "daihoi/ballot.js" not in r.text:
-                    errors.append(f"{number}: ballot page {r.status_code}")
+                    status, content = await phone.request("GET", page_url, f"sessionid={session_key}")
+                if status != 200 or b"daihoi/ballot.js" not in content:
+                    errors.append(f"{number}: ballot page {status}")
 
             t0 = time.monotonic()
             await asyncio.gather(*(open_ballot(n, k) for n, k in voters))
@@ -466,7 +519,12 @@ async def run(
             cookie = f"sessionid={session_key}; csrftoken={CSRF}"
             t0 = time.perf_counter()
             try:
-                status, content = await post_json(port, cast_url, body, cookie)
+                phone = phones.get(number)
+                if phone is not None:  # --open-pages: on the connection that brought the page
+                    status, content = await phone.request("POST", cast_url, cookie, body)
+                    phone.close()
+                else:
+                    status, content = await post_json(port, cast_url, body, cookie)
             except (OSError, ValueError, IndexError) as error:
                 errors.append(f"{number}: {type(error).__name__}")
                 return
@@ -599,8 +657,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--open-pages",
         action="store_true",
-        help="every phone opens its ballot page before the burst, so its session is in the server's memory "
-        "(else each cast reads its session row first)",
+        help="every phone opens its ballot page before the burst and casts on that kept-alive connection, "
+        "its session in the server's memory (else each cast opens a connection and reads its session row)",
     )
     parser.add_argument(
         "--node-runs", type=int, default=7, help="runs of the phone's encryption under Node, per ballot size"
