@@ -182,23 +182,14 @@ def _delegate_here(card_ids: list[int], slug: str) -> Delegate | None:
     read of the row `Delegate.objects.select_related("congress").filter(pk__in=card_ids,
     congress__slug=slug)` holds (building that query cost more than running it). A session holds one
     card per congress, so at most one row matches."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {raw_rows.columns(Delegate, _DELEGATE_FIELDS, 'd', connection)}, "  # noqa: S608
-            f"{raw_rows.columns(Congress, _CONGRESS_FIELDS, 'c', connection)} "
-            f"FROM {raw_rows.table(Delegate, connection)} d "
-            f"JOIN {raw_rows.table(Congress, connection)} c ON c.id = d.congress_id "
-            f"WHERE d.id IN ({', '.join(['%s'] * len(card_ids))}) AND c.slug = %s ORDER BY d.id LIMIT 1",
-            [*card_ids, slug],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    width = len(_DELEGATE_FIELDS)
-    delegate = raw_rows.instance(connection, Delegate, _DELEGATE_FIELDS, row[:width])
-    delegate.congress = raw_rows.instance(connection, Congress, _CONGRESS_FIELDS, row[width:])
-    return delegate
+    return raw_rows.one_with_congress(
+        connections[DEFAULT_DB_ALIAS],
+        Delegate,
+        _DELEGATE_FIELDS,
+        f"m.id IN ({', '.join(['%s'] * len(card_ids))}) AND c.slug = %s",
+        [*card_ids, slug],
+        " ORDER BY m.id LIMIT 1",
+    )
 
 
 _ROLE_FIELDS = raw_rows.all_fields(StaffRole)
@@ -224,11 +215,14 @@ def _roles_here(user_id: Any, slug: str) -> list[StaffRole]:
         )
         found = cursor.fetchall()
     rows = []
-    a, b = len(_ROLE_FIELDS), len(_ROLE_FIELDS) + len(_CONGRESS_FIELDS)
     for row in found:
-        role = raw_rows.instance(connection, StaffRole, _ROLE_FIELDS, row[:a])
-        role.congress = raw_rows.instance(connection, Congress, _CONGRESS_FIELDS, row[a:b])
-        role.user = raw_rows.instance(connection, user_model, user_fields, row[b:])
+        role, role.congress, role.user = raw_rows.instances(
+            connection,
+            row,
+            (StaffRole, _ROLE_FIELDS),
+            (Congress, _CONGRESS_FIELDS),
+            (user_model, user_fields),
+        )
         rows.append(role)
     return rows
 

@@ -66,3 +66,42 @@ def instance(
         for convert in converters:
             converted[i] = convert(converted[i], column, connection)
     return model.from_db(connection.alias, list(attnames), converted)
+
+
+def instances(
+    connection: BaseDatabaseWrapper, row: Sequence[Any], *parts: tuple[type[Model], tuple[str, ...]]
+) -> list[Any]:
+    """One joined row cut into the instances of its parts, each (model, its fields) in the row's order."""
+    made, start = [], 0
+    for model, attnames in parts:
+        made.append(instance(connection, model, attnames, row[start : start + len(attnames)]))
+        start += len(attnames)
+    return made
+
+
+def one_with_congress(
+    connection: BaseDatabaseWrapper,
+    model: type[M],
+    attnames: tuple[str, ...],
+    where: str,
+    params: Sequence[Any],
+    tail: str = "",
+) -> M | None:
+    """The first row of `model` (alias `m`) joined to its congress (alias `c`) where `where` holds, as an
+    instance with `.congress` set (every concrete field of the congress); None if there is none.
+    `where` and `tail` are SQL written by the caller, with every value a %s parameter."""
+    from daihoi.congress.models import Congress
+
+    fields = all_fields(Congress)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns(model, attnames, 'm', connection)}, {columns(Congress, fields, 'c', connection)} "  # noqa: S608
+            f"FROM {table(model, connection)} m JOIN {table(Congress, connection)} c ON c.id = m.congress_id "
+            f"WHERE {where}{tail}",
+            list(params),
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found, found.congress = instances(connection, row, (model, attnames), (Congress, fields))
+    return found  # type: ignore[no-any-return]

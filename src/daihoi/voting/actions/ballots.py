@@ -488,12 +488,6 @@ _VOTER_COLUMNS = tuple(f.attname for f in Delegate._meta.concrete_fields if f.at
 
 
 _ELECTION_FIELDS = raw_rows.all_fields(Election)
-# What the cast's checks and the live push read of the congress (others load if ever touched).
-_CONGRESS_FIELDS = tuple(
-    f.attname
-    for f in Congress._meta.concrete_fields  # in the model's order, as `from_db` takes them
-    if f.attname in {"id", "slug", "kind", "rules", "is_electronic_voting_enabled"}
-)
 
 
 def _lock_election(election_id: int) -> Election | None:
@@ -501,21 +495,9 @@ def _lock_election(election_id: int) -> Election | None:
     select_for_update with select_related locks both rows); None if there is no such election."""
     connection = transaction.get_connection()
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {raw_rows.columns(Election, _ELECTION_FIELDS, 'e', connection)}, "  # noqa: S608
-            f"{raw_rows.columns(Congress, _CONGRESS_FIELDS, 'c', connection)} "
-            f"FROM {raw_rows.table(Election, connection)} e JOIN {raw_rows.table(Congress, connection)} c "
-            f"ON c.id = e.congress_id WHERE e.id = %s{lock}",
-            [election_id],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    width = len(_ELECTION_FIELDS)
-    election = raw_rows.instance(connection, Election, _ELECTION_FIELDS, row[:width])
-    election.congress = raw_rows.instance(connection, Congress, _CONGRESS_FIELDS, row[width:])
-    return election
+    return raw_rows.one_with_congress(
+        connection, Election, _ELECTION_FIELDS, "m.id = %s", [election_id], lock
+    )
 
 
 def _read_group(
