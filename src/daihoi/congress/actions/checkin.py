@@ -33,7 +33,7 @@ from daihoi.congress.errors import ActionError
 from daihoi.congress.models import CheckIn, Congress, Delegate, Guest
 
 if TYPE_CHECKING:
-    from daihoi.congress.actions.checkin_group import _Scan
+    from daihoi.congress.actions.checkin_group import _Roll, _Scan
 
 log = logging.getLogger(__name__)
 
@@ -200,8 +200,9 @@ def _locked(delegate_id: int) -> Delegate:
     )
 
 
-def _admit(delegate: Delegate, *, nonce: str, actor: Actor) -> CheckInResult:
-    """The check-in itself, `delegate` locked; a repeat of this nonce was ruled out under the lock."""
+def refuse_arrival(delegate: Delegate | _Roll) -> None:
+    """Why this delegate cannot be checked in, if they cannot: a rejected credential, or already present.
+    One home for the ORM path (`_admit`) and the grouped writer (`checkin_group`), which reads its own row."""
     if delegate.credential == Delegate.Credential.REJECTED:
         reason = delegate.credential_reason or _("không rõ lý do")
         raise ActionError(
@@ -218,6 +219,11 @@ def _admit(delegate: Delegate, *, nonce: str, actor: Actor) -> CheckInResult:
             number=delegate.number,
             time=hhmm(at),
         )
+
+
+def _admit(delegate: Delegate, *, nonce: str, actor: Actor) -> CheckInResult:
+    """The check-in itself, `delegate` locked; a repeat of this nonce was ruled out under the lock."""
+    refuse_arrival(delegate)
     return _write(
         delegate,
         action=CheckIn.Action.CHECK_IN,

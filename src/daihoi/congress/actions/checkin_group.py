@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from daihoi.audit import log as audit
 from daihoi.congress import live
 from daihoi.congress.access import Actor
-from daihoi.congress.actions.checkin import CheckInResult, _check_nonce, hhmm
+from daihoi.congress.actions.checkin import CheckInResult, _check_nonce, hhmm, refuse_arrival
 from daihoi.congress.attendance import Attendance, attendance
 from daihoi.congress.errors import ActionError
 from daihoi.congress.group_commit import GroupCommit
@@ -293,26 +293,6 @@ def _replayed(scan: _Scan, congress_id: int, earlier: _Done, roll: dict[int, _Ro
     return delegate.result(earlier.action, earlier.at, is_repeat=True)
 
 
-def _judge(delegate: _Roll) -> None:
-    """`_admit`'s refusals, on the row read for the group."""
-    if delegate.credential == Delegate.Credential.REJECTED:
-        reason = delegate.credential_reason or _("không rõ lý do")
-        raise ActionError(
-            "credential_rejected",
-            _("%(name)s không được công nhận tư cách đại biểu (%(reason)s): không điểm danh.")
-            % {"name": delegate.full_name, "reason": reason},
-            number=delegate.number,
-        )
-    if delegate.attendance == Delegate.Attendance.PRESENT:
-        at = delegate.checked_in_at or timezone.now()
-        raise ActionError(
-            "already_checked_in",
-            _("%(name)s đã điểm danh lúc %(time)s.") % {"name": delegate.full_name, "time": hhmm(at)},
-            number=delegate.number,
-            time=hhmm(at),
-        )
-
-
 def _judge_congress_scans(
     cursor: Any, placed: list[tuple[int, _Scan]], writes: _Writes
 ) -> dict[int, CheckInResult | BaseException]:
@@ -354,7 +334,7 @@ def _judge_congress_scans(
             if delegate is None:
                 raise _guest_scan(scan, place, guests.get(scan.code), writes)
             try:
-                _judge(delegate)
+                refuse_arrival(delegate)
             except ActionError as refusal:
                 if refusal.code == "already_checked_in":
                     refused_present.append(scan)

@@ -7,6 +7,7 @@ Views parse, call one action, render. The server only relays and checks public p
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -88,7 +89,45 @@ def member_state(request: CongressRequest, slug: str, election_id: int) -> JsonR
     return JsonResponse(evote.ceremony_state(election, request.actor.delegate))
 
 
-_STEPS = {"transport", "dealing", "share", "partial"}
+KEY_STEPS = {"transport", "dealing", "share", "partial"}
+
+
+def key_holder_step(
+    owner: Any, delegate: Any, body: dict[str, Any], partial: Callable[[], None]
+) -> JsonResponse | None:
+    """One step from a key holder's device, for an election's key and a congress's motion key alike: the
+    ceremony's transport key, dealing and share, or `partial` (the owner's own decryption share). The
+    answer is the refusal, or None when the step was taken."""
+    step = body["step"]
+    try:
+        if step == "transport":
+            evote.publish_transport_key(owner, delegate, str(body.get("public", "")))
+        elif step == "dealing":
+            evote.submit_dealing(owner, delegate, body.get("dealing"))
+        elif step == "share":
+            complaints = body.get("complaints") or []
+            if not isinstance(complaints, list) or not all(isinstance(j, int) for j in complaints):
+                raise bad_request()
+            evote.submit_share(owner, delegate, str(body.get("public", "")), body.get("proof"), complaints)
+        else:
+            partial()
+    except ActionError as refused:
+        status = 403 if refused.code == "not_key_holder" else 409 if refused.code == "ceremony_step" else 400
+        return JsonResponse({"error": refused.as_dict()}, status=status)
+    return None
+
+
+def bad_request() -> ActionError:
+    return ActionError("bad_request", _("Dữ liệu gửi lên không đọc được; xin tải lại trang."))
+
+
+def record_download(data: dict[str, Any], filename: str) -> HttpResponse:
+    """A published record (election or motion) as the JSON file `daihoi verify` reads."""
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @never_cache
@@ -102,25 +141,13 @@ def member_step(request: CongressRequest, slug: str, election_id: int) -> JsonRe
         body: Any = json.loads(request.body or b"{}")
     except ValueError:
         body = None
-    if not isinstance(body, dict) or body.get("step") not in _STEPS:
-        error = ActionError("bad_request", _("Dữ liệu gửi lên không đọc được; xin tải lại trang."))
-        return JsonResponse({"error": error.as_dict()}, status=400)
-    try:
-        step = body["step"]
-        if step == "transport":
-            evote.publish_transport_key(election, delegate, str(body.get("public", "")))
-        elif step == "dealing":
-            evote.submit_dealing(election, delegate, body.get("dealing"))
-        elif step == "share":
-            complaints = body.get("complaints") or []
-            if not isinstance(complaints, list) or not all(isinstance(j, int) for j in complaints):
-                raise ActionError("bad_request", _("Dữ liệu gửi lên không đọc được; xin tải lại trang."))
-            evote.submit_share(election, delegate, str(body.get("public", "")), body.get("proof"), complaints)
-        else:
-            evote.submit_partial(election, delegate, body.get("partial"))
-    except ActionError as refused:
-        status = 403 if refused.code == "not_key_holder" else 409 if refused.code == "ceremony_step" else 400
-        return JsonResponse({"error": refused.as_dict()}, status=status)
+    if not isinstance(body, dict) or body.get("step") not in KEY_STEPS:
+        return JsonResponse({"error": bad_request().as_dict()}, status=400)
+    refused = key_holder_step(
+        election, delegate, body, lambda: evote.submit_partial(election, delegate, body.get("partial"))
+    )
+    if refused is not None:
+        return refused
     return JsonResponse({"ok": True, "state": evote.ceremony_state(election, delegate)})
 
 
@@ -138,8 +165,4 @@ def record(request: HttpRequest, slug: str, election_id: int) -> HttpResponse:
         data = evote.election_record(election)
     except ActionError as refused:
         return JsonResponse({"error": refused.as_dict()}, status=404)
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="election-{election.pk}-record.json"'
-    return response
+    return record_download(data, f"election-{election.pk}-record.json")

@@ -27,6 +27,7 @@ from daihoi.voting.actions import evote, motion_ballots
 from daihoi.voting.actions import motions as actions
 from daihoi.voting.live_sections import motion_state
 from daihoi.voting.models import Choice, KeyHolder, Motion
+from daihoi.voting.views import evote as key_steps
 from daihoi.voting.views.confirm import quorum_context, quorum_override_requested, require_confirmation
 from daihoi.voting.views.links import motion_links
 
@@ -353,28 +354,19 @@ def motion_key_step(request: CongressRequest, slug: str) -> JsonResponse:
     congress = request.congress
     delegate = request.actor.delegate
     body = _json_body(request)
-    if body is None or body.get("step") not in {"transport", "dealing", "share", "partial"}:
+    if body is None or body.get("step") not in key_steps.KEY_STEPS:
         return _bad_request()
-    try:
-        step = body["step"]
-        if step == "transport":
-            evote.publish_transport_key(congress, delegate, str(body.get("public", "")))
-        elif step == "dealing":
-            evote.submit_dealing(congress, delegate, body.get("dealing"))
-        elif step == "share":
-            complaints = body.get("complaints") or []
-            if not isinstance(complaints, list) or not all(isinstance(j, int) for j in complaints):
-                return _bad_request()
-            evote.submit_share(congress, delegate, str(body.get("public", "")), body.get("proof"), complaints)
-        else:
-            motion_id = body.get("motion")
-            if not isinstance(motion_id, int):
-                return _bad_request()
-            motion = get_object_or_404(Motion, pk=motion_id, congress=congress)
-            actions.decrypt_motion(motion, actor=request.actor, partial=body.get("partial"))
-    except ActionError as refused:
-        status = 403 if refused.code == "not_key_holder" else 409 if refused.code == "ceremony_step" else 400
-        return JsonResponse({"error": refused.as_dict()}, status=status)
+
+    def partial() -> None:
+        motion_id = body.get("motion")
+        if not isinstance(motion_id, int):
+            raise key_steps.bad_request()
+        motion = get_object_or_404(Motion, pk=motion_id, congress=congress)
+        actions.decrypt_motion(motion, actor=request.actor, partial=body.get("partial"))
+
+    refused = key_steps.key_holder_step(congress, delegate, body, partial)
+    if refused is not None:
+        return refused
     return JsonResponse({"ok": True, "state": motion_ballots.holder_state(congress, delegate)})
 
 
@@ -387,8 +379,4 @@ def motion_record(request: CongressRequest, slug: str, motion_id: int) -> HttpRe
         data = motion_ballots.motion_record(motion)
     except ActionError as refused:
         return JsonResponse({"error": refused.as_dict()}, status=404)
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="motion-{motion.pk}-record.json"'
-    return response
+    return key_steps.record_download(data, f"motion-{motion.pk}-record.json")
