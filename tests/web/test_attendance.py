@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from daihoi.congress.attendance import attendance
 from daihoi.congress.models import Congress, Delegate
-from daihoi.voting.actions.motions import congress_base
+from daihoi.voting.actions.vote_quorum import congress_base
 from tests.factories import make_congress
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from daihoi.audit.models import AuditEntry
 from daihoi.congress.access import Role
 from daihoi.congress.attendance import attendance
 from daihoi.congress.models import Congress, Guest
-from daihoi.voting.actions.motions import congress_base, present_voters
+from daihoi.voting.actions.vote_quorum import congress_base, present_voters
 from tests.factories import login_as, make_congress
 
 pytestmark = pytest.mark.django_db

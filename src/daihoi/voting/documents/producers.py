@@ -108,7 +108,7 @@ def result_view(election: Election) -> dict[str, Any]:
 
 
 def _quorum_override(obj: Election | Motion) -> str | None:
-    from daihoi.voting.actions.motions import quorum_override_note
+    from daihoi.voting.actions.vote_quorum import quorum_override_note
 
     return quorum_override_note(obj)
 

@@ -24,7 +24,7 @@ from daihoi.congress.names import NameProblem, clean_name
 from daihoi.rules.numbers import NumberError, parse_int
 from daihoi.rules.rulesets import get_ruleset
 from daihoi.voting.actions import elections as actions
-from daihoi.voting.actions.motions import congress_base, present_voters
+from daihoi.voting.actions.vote_quorum import congress_base, present_voters
 from daihoi.voting.models import Candidate, CountingMember, Election, Motion
 from daihoi.voting.views.confirm import quorum_context, quorum_override_requested, require_confirmation
 from daihoi.voting.views.links import election_links, gate_allows

@@ -24,7 +24,7 @@ from daihoi.voting.actions.elections.setup import (
     _require,
     election_facts,
 )
-from daihoi.voting.actions.motions import (
+from daihoi.voting.actions.vote_quorum import (
     check_quorum,
     congress_base,
     present_voters,
