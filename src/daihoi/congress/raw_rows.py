@@ -20,6 +20,7 @@ M = TypeVar("M", bound=Model)
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
 _converters: dict[tuple[str, type[Model], tuple[str, ...]], list[tuple[Any, list[Converter]]]] = {}
+_column_lists: dict[tuple[str, type[Model], tuple[str, ...], str], str] = {}
 
 
 def all_fields(model: type[Model]) -> tuple[str, ...]:
@@ -28,9 +29,15 @@ def all_fields(model: type[Model]) -> tuple[str, ...]:
 
 
 def columns(model: type[Model], attnames: Sequence[str], alias: str, connection: BaseDatabaseWrapper) -> str:
-    """`alias.col, alias.col, ...` for these fields of the model, quoted for the connection."""
-    quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(model._meta.get_field(name).column)}" for name in attnames)  # type: ignore[union-attr]
+    """`alias.col, alias.col, ...` for these fields of the model, quoted for the connection (kept per
+    database vendor: quoting every column again cost a hot read more than its SQL)."""
+    key = (connection.vendor, model, tuple(attnames), alias)
+    found = _column_lists.get(key)
+    if found is None:
+        quote = connection.ops.quote_name
+        found = ", ".join(f"{alias}.{quote(model._meta.get_field(name).column)}" for name in attnames)  # type: ignore[union-attr]
+        _column_lists[key] = found
+    return found
 
 
 def table(model: type[Model], connection: BaseDatabaseWrapper) -> str:
