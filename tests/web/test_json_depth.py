@@ -50,6 +50,17 @@ def test_the_fast_measure_agrees_with_the_byte_walk(parts: list[bytes], stop_aft
     assert nesting_depth(body, stop_after=stop_after) == walked_depth(body, stop_after=stop_after)
 
 
+# Without a backslash the measure takes its other road (the pieces between quotes): as many bodies again.
+no_backslash = st.lists(st.sampled_from([b"[", b"]", b"{", b"}", b'"', b"a", b":", b","]), max_size=80)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(parts=no_backslash, stop_after=st.integers(min_value=0, max_value=20))
+def test_without_a_backslash_it_agrees_too(parts: list[bytes], stop_after: int) -> None:
+    body = b"".join(parts)
+    assert nesting_depth(body, stop_after=stop_after) == walked_depth(body, stop_after=stop_after)
+
+
 @settings(max_examples=500, deadline=None)
 @given(
     value=st.recursive(

@@ -26,6 +26,7 @@ class BadJson(ValueError):
 # A complete JSON string: a quote, then anything but a quote or a backslash, or a backslash and any byte.
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_NOT_BRACKET_OR_QUOTE = bytes(b for b in range(256) if b not in b'[]{}"')
 
 
 def nesting_depth(body: bytes, *, stop_after: int) -> int:
@@ -33,11 +34,16 @@ def nesting_depth(body: bytes, *, stop_after: int) -> int:
 
     Strings are cut out by a regular expression and the other bytes by `translate` (both in C): walking
     every byte of a 10 KB ballot in Python cost 0.5 ms per cast. What is left of an unterminated string
-    holds no brackets that count."""
-    outside = _STRING.sub(b"", body)
-    unterminated = outside.find(b'"')
-    if unterminated >= 0:
-        outside = outside[:unterminated]
+    holds no brackets that count. Without a backslash (a ballot's hex has none) a string is simply what
+    lies between two quotes, so the pieces between quotes are taken alternately instead: the regular
+    expression cost a ballot about a million instructions."""
+    if b"\\" in body:
+        outside = _STRING.sub(b"", body)
+        unterminated = outside.find(b'"')
+        if unterminated >= 0:
+            outside = outside[:unterminated]
+    else:  # the even pieces are outside strings; an unterminated string is an odd (last) piece
+        outside = b"".join(body.translate(None, _NOT_BRACKET_OR_QUOTE).split(b'"')[::2])
     depth = deepest = 0
     for byte in outside.translate(None, _NOT_BRACKET):
         if byte in (0x5B, 0x7B):  # [ {
