@@ -52,3 +52,24 @@ def test_the_grouped_read_counts_what_the_orm_counted():
 def test_an_empty_congress_has_no_rows_and_no_guests():
     congress = make_congress(delegates=0, units=0)
     assert _grouped_roll(congress) == grouped_roll_orm(congress) == ([], {"invited": 0, "present": 0})
+
+
+@pytest.mark.django_db
+def test_the_grouped_read_walks_the_figures_index_without_a_sort():
+    """What makes the read cheap on SQLite, the default: the roll of those who replace no one is grouped
+    straight off `delegate_figures_idx` (no table rows, no temporary B-tree); only the few who replace an
+    official are sorted. PostgreSQL plans by its statistics, so this plan is SQLite's alone."""
+    from django.db import connection
+
+    from daihoi.congress import attendance as module
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan checked here is SQLite's; PostgreSQL's depends on its statistics")
+    congress = make_congress(delegates=30, units=3)
+    _grouped_roll(congress)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + module._SQL["sqlite"], [congress.pk] * 3)
+        plan = [row[-1] for row in cursor.fetchall()]
+    walks = [step for step in plan if "USING COVERING INDEX delegate_figures_idx" in step]
+    assert len(walks) == 2, plan  # both halves of the roll read the index alone
+    assert plan.count("USE TEMP B-TREE FOR GROUP BY") == 1, plan  # only the alternates' half sorts

@@ -154,17 +154,26 @@ def _grouped_roll(congress: Congress) -> tuple[list[dict[str, Any]], dict[str, i
             column(Delegate, "d", n)
             for n in ("unit", "standing", "credential", "attendance", "is_convening_committee")
         ]
-        keys += [column(Delegate, "r", "attendance")]
-        names = ("unit_id", "standing", "credential", "attendance", "convening", "replaced")
+        names = ("unit_id", "standing", "credential", "attendance", "convening")
+        selected = ", ".join(f"{k} AS {n}" for k, n in zip(keys, names, strict=True))
+        grouped = ", ".join(keys)
+        congress_is = f"{column(Delegate, 'd', 'congress')} = %s"
+        replaces = column(Delegate, "d", "replaces")
         # The roll is grouped first and the ~40 units joined to the groups after (not to 2,000 rows).
+        # Delegates who replace no one (nearly all) are grouped straight off the figures' index
+        # (`delegate_figures_idx`, in this GROUP BY's order: no sort, no table rows); the few who replace
+        # an official are joined to that official's row for its attendance and grouped apart.
         # The guests' row puts its two counts where the roll's rows hold integers (the unit's id and the
         # count), so that both halves of the UNION have the same column types on PostgreSQL.
         sql = (
             f"SELECT 1, x.unit_id, {column(Organization, 'u', 'name')}, {column(Organization, 'u', 'order')}, "  # noqa: S608 - names from the models only
             f"x.standing, x.credential, x.attendance, x.convening, x.replaced, x.n FROM ("
-            f"SELECT {', '.join(f'{k} AS {n}' for k, n in zip(keys, names, strict=True))}, COUNT(d.id) AS n "
-            f"FROM {delegates} d LEFT JOIN {delegates} r ON r.id = {column(Delegate, 'd', 'replaces')} "
-            f"WHERE {column(Delegate, 'd', 'congress')} = %s GROUP BY {', '.join(keys)}"
+            f"SELECT {selected}, NULL AS replaced, COUNT(*) AS n FROM {delegates} d "
+            f"WHERE {congress_is} AND {replaces} IS NULL GROUP BY {grouped} "
+            f"UNION ALL SELECT {selected}, {column(Delegate, 'r', 'attendance')}, COUNT(*) "
+            f"FROM {delegates} d JOIN {delegates} r ON r.id = {replaces} "
+            f"WHERE {congress_is} AND {replaces} IS NOT NULL "
+            f"GROUP BY {grouped}, {column(Delegate, 'r', 'attendance')}"
             f") x LEFT JOIN {units} u ON u.id = x.unit_id "
             f"UNION ALL SELECT 2, COUNT(g.id), {', '.join(['NULL'] * 7)}, "
             f"COUNT({column(Guest, 'g', 'checked_in_at')}) FROM {guests} g "
@@ -172,7 +181,7 @@ def _grouped_roll(congress: Congress) -> tuple[list[dict[str, Any]], dict[str, i
         )
         _SQL[connection.vendor] = sql
     with connection.cursor() as cursor:
-        cursor.execute(sql, [congress.pk, congress.pk])
+        cursor.execute(sql, [congress.pk, congress.pk, congress.pk])
         found = cursor.fetchall()
     rows: list[dict[str, Any]] = []
     guests = {"invited": 0, "present": 0}
