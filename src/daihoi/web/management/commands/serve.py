@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import os
 import re
 import signal
@@ -156,6 +157,7 @@ class Command(BaseCommand):
             websocket_handshake_timeout=SOCKET_OPEN_TIMEOUT,
             websocket_connect_timeout=SOCKET_OPEN_TIMEOUT,
         )
+        _settle_garbage_collector()
         server.run()
         if not server.listening_addresses:
             raise CommandError(_("Không mở được cổng %(host)s:%(port)s.") % {"host": host, "port": port})
@@ -365,3 +367,17 @@ def _hold_sqlite_wal() -> object | None:
     keeper = sqlite3.connect(str(settings["NAME"]), check_same_thread=False, isolation_level=None)
     keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()  # opens the WAL index
     return keeper
+
+
+def _settle_garbage_collector() -> None:
+    """Before serving: everything the start-up made (Django, the URL map, the models, the templates) is
+    moved out of the cyclic garbage collector's sight, for good (`gc.freeze`).
+
+    A full collection walks every object it tracks, and runs again each time the heap grows by a quarter.
+    With a hall's 2,000 phones connected it stopped the whole server for 45–130 ms several times in a
+    10-second burst of ballots, and those stops were the ballots' p99 (bench/evote.py: p99 155–1,432 ms
+    before, 48–81 ms after). What start-up made lives as long as the process, so nothing it could free is
+    lost; what the requests make is collected as before, with Python's thresholds (raising them made the
+    young collections long enough to show in the p99 instead)."""
+    gc.collect()
+    gc.freeze()
