@@ -1,6 +1,6 @@
 """`daihoi serve` freezes what start-up made before it serves, so that the garbage collector's full
 collections walk only what the requests made (with a hall's phones connected, the walks over everything
-stopped the server for 45–130 ms at a time: the ballots' p99)."""
+stopped the server for 45–134 ms at a time: the ballots' p99)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 
 from daihoi.congress.actions.setup import rule_error
 from daihoi.congress.live import register_event, register_section
-from daihoi.congress.models import Congress, Delegate, Guest, Organization
+from daihoi.congress.models import FIGURES_GROUP_KEYS, Congress, Delegate, Guest, Organization
 from daihoi.rules.errors import RuleError
 from daihoi.rules.quorum import QuorumStatus, quorum_status
 from daihoi.rules.rulesets import get_ruleset
@@ -150,10 +150,7 @@ def _grouped_roll(congress: Congress) -> tuple[list[dict[str, Any]], dict[str, i
         def column(model: Any, alias: str, name: str) -> str:
             return f"{alias}.{quote(model._meta.get_field(name).column)}"
 
-        keys = [
-            column(Delegate, "d", n)
-            for n in ("unit", "standing", "credential", "attendance", "is_convening_committee")
-        ]
+        keys = [column(Delegate, "d", n) for n in FIGURES_GROUP_KEYS]  # in the figures index's order
         names = ("unit_id", "standing", "credential", "attendance", "convening")
         selected = ", ".join(f"{k} AS {n}" for k, n in zip(keys, names, strict=True))
         grouped = ", ".join(keys)

@@ -135,10 +135,9 @@ class SeatAllocation(models.Model):
         return f"{self.unit}: {self.seats}"
 
 
-# The attendance figures' grouping keys, then the one column they filter on (see Delegate.Meta.indexes).
-FIGURES_INDEX_FIELDS = [
-    "congress", "unit", "standing", "credential", "attendance", "is_convening_committee", "replaces"
-]  # fmt: skip
+# What the attendance figures count a congress's roll by (attendance._grouped_roll), in the order of
+# their index (Delegate.Meta.indexes), which ends with the one column they also filter on.
+FIGURES_GROUP_KEYS = ("unit", "standing", "credential", "attendance", "is_convening_committee")
 
 
 class Delegate(models.Model):
@@ -219,7 +218,7 @@ class Delegate(models.Model):
             models.Index(fields=["congress", "attendance"]),
             # The attendance figures' grouped read (attendance._grouped_roll) walks this index in its
             # GROUP BY order and reads nothing else: no sort, no table rows (1.3 ms → 0.5 ms for 2,000).
-            models.Index(fields=FIGURES_INDEX_FIELDS, name="delegate_figures_idx"),
+            models.Index(fields=["congress", *FIGURES_GROUP_KEYS, "replaces"], name="delegate_figures_idx"),
         ]
 
     def __str__(self) -> str:

@@ -37,7 +37,6 @@ from daihoi.crypto.group import CryptoError, Point
 from daihoi.rules import counting
 from daihoi.rules.casting import check_electronic_casting
 from daihoi.rules.errors import RuleError
-from daihoi.rules.ruleset import ALL_STRUCK, TOO_MANY_KEPT
 from daihoi.voting.actions.counting import ballot_list, core_election
 from daihoi.voting.actions.voters import check_may_vote, voters_not_in, voters_query
 from daihoi.voting.models import Candidate, Election, ElectionParticipation, ElectronicBallot
@@ -133,22 +132,6 @@ def _judge(
         raise rule_error(error) from error
     reason = next(iter(count.invalid_by_reason), None)
     return BallotJudgement(kept=sum(row), places=core.places, invalid_reason=reason)
-
-
-def refuse_over_selection(judgement: BallotJudgement) -> None:
-    if judgement.invalid_reason == TOO_MANY_KEPT:
-        raise ActionError(
-            TOO_MANY_KEPT,
-            _("Bạn chỉ được giữ tối đa %(places)s người, bạn đang giữ %(kept)s.")
-            % {"places": judgement.places, "kept": judgement.kept},
-            places=judgement.places,
-            kept=judgement.kept,
-        )
-
-
-def is_all_struck(judgement: BallotJudgement) -> bool:
-    """P12: striking every name on a list with a surplus spoils the ballot (warned, but allowed)."""
-    return judgement.invalid_reason == ALL_STRUCK
 
 
 def check_electronic_allowed(election: Election, congress: Congress) -> None:

@@ -374,9 +374,9 @@ def _settle_garbage_collector() -> None:
     moved out of the cyclic garbage collector's sight, for good (`gc.freeze`).
 
     A full collection walks every object it tracks, and runs again each time the heap grows by a quarter.
-    With a hall's 2,000 phones connected it stopped the whole server for 45–130 ms several times in a
-    10-second burst of ballots, and those stops were the ballots' p99 (bench/evote.py: p99 155–1,432 ms
-    before, 48–81 ms after). What start-up made lives as long as the process, so nothing it could free is
+    With a hall's 2,000 phones connected it stopped the whole server for 45–134 ms several times in a
+    10-second burst of ballots, and those stops were the ballots' p99 (see the README's benchmarks).
+    What start-up made lives as long as the process, so nothing it could free is
     lost; what the requests make is collected as before, with Python's thresholds (raising them made the
     young collections long enough to show in the p99 instead)."""
     gc.collect()
