@@ -120,6 +120,10 @@ def test_clerk_finds_a_delegate_by_name_without_diacritics_and_excuses_another(
     desk.fill("#id_username", clerk.username)
     desk.fill("#id_password", PASSWORD)
     desk.click("button[type=submit]")
+    # The search box is on the page before desk.js (at the end of the body) listens to it: typing before
+    # the page has loaded was typing into a box nobody heard (a flaky failure in CI).
+    desk.wait_for_url("**" + reverse("desk", args=[congress.slug]))
+    desk.wait_for_load_state("load")
 
     desk.fill("#search", target.search_name)
     row = desk.locator(f"#results tr[data-delegate='{target.pk}']")
